@@ -1,0 +1,53 @@
+"""rnn_core: a vanilla recurrent neural network in numpy, written to be read top to bottom.
+
+Letters used for sizes everywhere in this package:
+
+    n_x   size of one input vector x_t          n_a   size of the hidden state a_t
+    n_y   number of output classes              m     number of sequences in a batch
+    T_x   number of time steps
+
+Arrays are column-major: one time step is (n, m), a whole sequence is (n, m, T_x). Parameters are
+a dict with Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a), ba (n_a, 1) and by (n_y, 1).
+
+Reading order: `activations` (softmax, sigmoid), `rnn` (the cell, the sequence, backpropagation
+through time), `loss` (cross-entropy and the output layer), `gradcheck` (numerical gradients).
+
+`import rnn_core` needs only numpy.
+"""
+
+from .activations import sigmoid, softmax
+from .gradcheck import gradient_check, numerical_gradient, relative_error
+from .loss import (
+    cross_entropy_loss,
+    one_hot,
+    output_layer_backward,
+    rnn_loss,
+    rnn_loss_and_gradients,
+)
+from .rnn import (
+    initialize_parameters,
+    rnn_backward,
+    rnn_cell_backward,
+    rnn_cell_forward,
+    rnn_forward,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "softmax",
+    "sigmoid",
+    "initialize_parameters",
+    "rnn_cell_forward",
+    "rnn_forward",
+    "rnn_cell_backward",
+    "rnn_backward",
+    "one_hot",
+    "cross_entropy_loss",
+    "output_layer_backward",
+    "rnn_loss",
+    "rnn_loss_and_gradients",
+    "numerical_gradient",
+    "relative_error",
+    "gradient_check",
+]

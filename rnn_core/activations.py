@@ -1,0 +1,41 @@
+"""The two squashing functions of the series, written so that no finite input overflows."""
+
+import numpy as np
+
+from ._validation import to_float_array
+
+
+def softmax(z):
+    """Softmax over axis 0 (the classes), independently for every column.
+
+    softmax(z)[k] = exp(z[k] - max_j z[j]) / sum_i exp(z[i] - max_j z[j])
+
+    Subtracting each column's own maximum changes nothing mathematically and keeps every exponent
+    <= 0, so nothing overflows and each column's largest entry contributes exp(0) = 1 to its sum.
+    (One maximum for the whole array, as the seed had, lets a column whose entries are all far below
+    that maximum underflow to 0/0 = nan.)
+
+    Arguments:
+    - z: logits of shape (n_y, ...), for example (n_y, m) for one time step or (n_y, m, T_x).
+    Returns: probabilities of the same shape; every column sums to 1.
+    """
+    z = to_float_array("z", z)
+    if z.ndim == 0:
+        raise ValueError("z has shape (), expected at least one dimension (n_y, ...)")
+    return _softmax(z)
+
+
+def _softmax(z):
+    e = np.exp(z - z.max(axis=0, keepdims=True))  # (n_y, ...), every entry in (0, 1]
+    return e / e.sum(axis=0, keepdims=True)
+
+
+def sigmoid(z):
+    """The logistic function 1 / (1 + exp(-z)), elementwise, for any shape.
+
+    Written with exp(-|z|), which lies in (0, 1] for every finite z, so it never overflows:
+    for z >= 0 it is 1 / (1 + exp(-z)); for z < 0 the same value is exp(z) / (1 + exp(z)).
+    """
+    z = to_float_array("z", z)
+    e = np.exp(-np.abs(z))  # exp(-|z|) in (0, 1]
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))

@@ -1,0 +1,112 @@
+"""Gradient checking: backpropagation against central differences.
+
+For a scalar function f and one entry θ_i of an array θ, the central difference
+
+    (f(θ + h e_i) - f(θ - h e_i)) / (2h) = ∂f/∂θ_i + O(h²)
+
+has a truncation error of order h² (the first-order terms of the two Taylor expansions cancel),
+against O(h) for the one-sided difference. Round-off adds about ε·|f| / h, where ε is the machine
+epsilon (2.2e-16 in float64), so h = 1e-5 balances the two in float64. Notebook 03 plots both.
+"""
+
+import numpy as np
+
+from ._validation import check_positive_float, check_positive_int, to_float_array
+from .loss import _check_problem, rnn_loss, rnn_loss_and_gradients
+
+# The arguments that gradient_check perturbs, and the gradient that answers for each.
+CHECKED = {
+    "Wax": "dWax",
+    "Waa": "dWaa",
+    "ba": "dba",
+    "Wya": "dWya",
+    "by": "dby",
+    "a0": "da0",
+    "x": "dx",
+}
+
+
+def numerical_gradient(f, x, h=1e-5, indices=None):
+    """Central-difference gradient of the scalar function `f` at the array `x`.
+
+    `f` is called with one argument, an array of x's shape: a working copy of `x` in which one
+    entry at a time is moved by +h and -h and then put back to its original value. `x` itself is
+    never modified.
+
+    Arguments:
+    - f: a function of one array, returning a real number.
+    - x: the point, any shape.
+    - h: the step (default 1e-5, right for float64).
+    - indices: optional list of index tuples; only those entries are computed.
+    Returns: an array of x's shape, or, when `indices` is given, a 1-D array with one value per
+    index, in the order given.
+    """
+    if not callable(f):
+        raise TypeError(f"f must be a function of one array, got {type(f).__name__}")
+    point = to_float_array("x", x).copy()  # the working copy that f sees
+    h = check_positive_float("h", h)
+    wanted = list(np.ndindex(point.shape)) if indices is None else [tuple(i) for i in indices]
+    values = np.zeros(len(wanted))
+    for k, index in enumerate(wanted):
+        original = point[index]
+        point[index] = original + h
+        f_plus = float(f(point))
+        point[index] = original - h
+        f_minus = float(f(point))
+        point[index] = original  # restore before moving on to the next entry
+        values[k] = (f_plus - f_minus) / (2 * h)
+    return values.reshape(point.shape) if indices is None else values
+
+
+def relative_error(a, b):
+    """max over entries of |a - b| / max(1e-8, |a| + |b|).
+
+    Scale-free where the gradients are large, and an absolute error where both are below 1e-8
+    (so two gradients that are both zero, or both tiny, agree). Typical readings in float64 with
+    h = 1e-5: below 1e-7 is a correct gradient, around 1e-5 deserves a look, above 1e-3 is a bug.
+    """
+    a = to_float_array("a", a)
+    b = to_float_array("b", b)
+    if a.shape != b.shape:
+        raise ValueError(f"a has shape {a.shape} and b has shape {b.shape}; expected equal shapes")
+    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+
+
+def gradient_check(x, y, a0, parameters, h=1e-5, num_entries=None, seed=0):
+    """Check every gradient of `rnn_loss_and_gradients` against central differences.
+
+    Arguments:
+    - x, y, a0, parameters: a problem, as for `rnn_loss_and_gradients`.
+    - h: the finite-difference step.
+    - num_entries: check at most this many randomly chosen entries of each array (a sparse check
+      for large models); None checks every entry.
+    - seed: chooses the entries of a sparse check.
+
+    Returns: a dict that maps each checked array (Wax, Waa, ba, Wya, by, a0, x) to the relative
+    error between its backpropagated and its numerical gradient.
+    """
+    x, y, a0, parameters = _check_problem(x, y, a0, parameters)
+    if num_entries is not None:
+        num_entries = check_positive_int("num_entries", num_entries)
+    rng = np.random.default_rng(seed)
+    loss, gradients = rnn_loss_and_gradients(x, y, a0, parameters)
+    loss_of = {  # each perturbs its own argument, and nothing else
+        "x": lambda v: rnn_loss(v, y, a0, parameters),
+        "a0": lambda v: rnn_loss(x, y, v, parameters),
+        **{
+            key: (lambda v, key=key: rnn_loss(x, y, a0, {**parameters, key: v}))
+            for key in ("Wax", "Waa", "ba", "Wya", "by")
+        },
+    }
+    arrays = {"x": x, "a0": a0, **parameters}
+    errors = {}
+    for name, gradient_name in CHECKED.items():
+        array, analytic = arrays[name], gradients[gradient_name]
+        indices = None
+        if num_entries is not None and num_entries < array.size:
+            flat = rng.choice(array.size, size=num_entries, replace=False)
+            indices = [np.unravel_index(i, array.shape) for i in flat]
+            analytic = analytic[tuple(np.array(indices).T)]
+        numeric = numerical_gradient(loss_of[name], array, h=h, indices=indices)
+        errors[name] = relative_error(analytic, numeric)
+    return errors
