@@ -127,7 +127,7 @@ def rnn_loss_and_gradients(x, y, a0, parameters):
     a, y_pred, caches = _rnn_forward(x, a0, parameters)  # a: (n_a, m, T_x), y_pred: (n_y, m, T_x)
     loss = _cross_entropy_loss(y_pred, y)
     output = _output_layer_backward(y_pred, y, a, parameters)  # dWya, dby and da (n_a, m, T_x)
-    recurrent = _rnn_backward(output["da"], caches)  # dx, da0, dWax, dWaa, dba
+    recurrent, _ = _rnn_backward(output["da"], caches)  # dx, da0, dWax, dWaa, dba
     gradients = {
         "dWax": recurrent["dWax"],
         "dWaa": recurrent["dWaa"],

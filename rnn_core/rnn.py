@@ -172,10 +172,15 @@ def rnn_backward(da, caches):
     sizes = {}
     caches = check_caches(caches, sizes)
     da = check_array("da", da, ("n_a", "m", "T_x"), sizes)
-    return _rnn_backward(da, caches)
+    return _rnn_backward(da, caches)[0]
 
 
 def _rnn_backward(da, caches):
+    """BPTT without checks. Returns (gradients, da_total).
+
+    da_total[:, :, t] is the whole gradient that reached a_t, from the output at step t and from
+    step t+1: the quantity notebooks 02 and 04 plot. rnn_backward returns only the gradients.
+    """
     cell_caches, x = caches
     n_x, m, T_x = x.shape
     n_a = da.shape[0]
@@ -184,13 +189,16 @@ def _rnn_backward(da, caches):
     dWax = np.zeros((n_a, n_x), dtype=dtype)
     dWaa = np.zeros((n_a, n_a), dtype=dtype)
     dba = np.zeros((n_a, 1), dtype=dtype)
+    da_total = np.zeros((n_a, m, T_x), dtype=dtype)
     da_prev = np.zeros((n_a, m), dtype=dtype)  # nothing flows back into the last step from later
     for t in reversed(range(T_x)):
         # Both paths into a_t: from this step's output (da[:, :, t]) and from step t+1 (da_prev).
-        gradients = _rnn_cell_backward(da[:, :, t] + da_prev, cell_caches[t])
+        da_total[:, :, t] = da[:, :, t] + da_prev
+        gradients = _rnn_cell_backward(da_total[:, :, t], cell_caches[t])
         dx[:, :, t] = gradients["dxt"]
         dWax += gradients["dWax"]
         dWaa += gradients["dWaa"]
         dba += gradients["dba"]
         da_prev = gradients["da_prev"]
-    return {"dx": dx, "da0": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+    gradients = {"dx": dx, "da0": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+    return gradients, da_total

@@ -1,0 +1,154 @@
+"""How gradients travel back through time: Jacobian products, spectral radius, truncation.
+
+Going back one step multiplies the gradient by the transpose of the step's Jacobian:
+
+    ∂a_t/∂a_{t-1} = diag(φ'(z_t)) Waa                                     (n_a, n_a)
+    ∂L/∂a_{t-1}  ⊇ Waaᵀ (φ'(z_t) * ∂L/∂a_t)                                (n_a, m)
+
+with φ = tanh (φ'(z_t) = 1 - a_t²) or the identity (φ' = 1, a linear RNN). From the last step back
+to step t that is a product of T_x - t such factors, so its size grows or shrinks roughly like
+ρ^(T_x - t), where ρ is the spectral radius of Waa (the largest |eigenvalue|). With Waa = ρ·Q for
+an orthogonal Q, a linear RNN follows ρ^(T_x - t) exactly, and tanh can only shrink it further,
+because 0 < 1 - a² <= 1.
+"""
+
+import numpy as np
+
+from ._validation import (
+    check_array,
+    check_parameters,
+    check_positive_float,
+    check_positive_int,
+)
+from .loss import _check_problem, _output_layer_backward
+from .rnn import _rnn_backward, _rnn_cell_backward, _rnn_forward
+
+NONLINEARITIES = ("tanh", "linear")
+
+
+def spectral_radius(matrix):
+    """The largest absolute eigenvalue of a square matrix."""
+    matrix = check_array("matrix", matrix, ("n", "n"), {})
+    return float(np.max(np.abs(np.linalg.eigvals(matrix))))
+
+
+def scaled_orthogonal_matrix(n, spectral_radius=1.0, seed=0):
+    """ρ·Q with Q a random orthogonal matrix: every eigenvalue and singular value has size ρ.
+
+    Multiplying a vector by it scales the vector's length by exactly ρ, which makes it the
+    cleanest Waa for watching gradients vanish (ρ < 1) or explode (ρ > 1).
+    """
+    n = check_positive_int("n", n)
+    rho = check_positive_float("spectral_radius", spectral_radius)
+    q, r = np.linalg.qr(np.random.default_rng(seed).standard_normal((n, n)))
+    return rho * q * np.sign(np.diag(r))  # the signs make Q uniformly distributed
+
+
+def hidden_state_gradients(x, y, a0, parameters):
+    """∂L/∂a_t for every time step: the whole gradient that reaches each hidden state.
+
+    It is the sum of what comes from the output at step t and what comes back from step t+1,
+    the quantity `rnn_backward` feeds into each cell's backward.
+
+    Returns: an array of shape (n_a, m, T_x).
+    """
+    x, y, a0, parameters = _check_problem(x, y, a0, parameters)
+    a, y_pred, caches = _rnn_forward(x, a0, parameters)
+    da = _output_layer_backward(y_pred, y, a, parameters)["da"]
+    return _rnn_backward(da, caches)[1]
+
+
+def gradient_norms(da_total):
+    """The norm ‖∂L/∂a_t‖ of each time step: sqrt of the sum over n_a and m. Shape (T_x,)."""
+    da_total = check_array("da_total", da_total, ("n_a", "m", "T_x"), {})
+    return np.sqrt((da_total**2).sum(axis=(0, 1)))
+
+
+def hidden_states(x, a0, parameters, nonlinearity="tanh"):
+    """Hidden states a_1 … a_T of shape (n_a, m, T_x), with tanh (rnn_core's cell) or linear.
+
+    The linear RNN a_t = Wax x_t + Waa a_{t-1} + ba is the same recurrence without the squashing;
+    only the output layer is not needed here.
+    """
+    _check_nonlinearity(nonlinearity)
+    parameters, sizes = check_parameters(parameters)
+    x = check_array("x", x, ("n_x", "m", "T_x"), sizes)
+    a0 = check_array("a0", a0, ("n_a", "m"), sizes)
+    if nonlinearity == "tanh":
+        return _rnn_forward(x, a0, parameters)[0]
+    Wax, Waa, ba = parameters["Wax"], parameters["Waa"], parameters["ba"]
+    a = np.zeros((a0.shape[0],) + x.shape[1:])
+    a_t = a0
+    for t in range(x.shape[2]):
+        a_t = Wax @ x[:, :, t] + Waa @ a_t + ba  # no tanh
+        a[:, :, t] = a_t
+    return a
+
+
+def backpropagate_from_last_step(a, Waa, da_last, nonlinearity="tanh"):
+    """∂L/∂a_t for every t when the loss depends on the last hidden state only.
+
+    Starting from da_last = ∂L/∂a_T, one step back is da_{t-1} = Waaᵀ (φ'(z_t) * da_t), with
+    φ'(z_t) = 1 - a_t² for tanh and 1 for a linear RNN: the transposed Jacobian of one step.
+
+    Arguments:
+    - a: hidden states of shape (n_a, m, T_x), from `hidden_states` with the same nonlinearity.
+    - Waa: (n_a, n_a).   - da_last: ∂L/∂a_T, of shape (n_a, m).
+    Returns: ∂L/∂a_t of shape (n_a, m, T_x); its last slice is da_last.
+    """
+    _check_nonlinearity(nonlinearity)
+    sizes = {}
+    a = check_array("a", a, ("n_a", "m", "T_x"), sizes)
+    Waa = check_array("Waa", Waa, ("n_a", "n_a"), sizes)
+    da_last = check_array("da_last", da_last, ("n_a", "m"), sizes)
+    T_x = a.shape[2]
+    da = np.zeros_like(a)
+    da[:, :, T_x - 1] = da_last
+    for t in range(T_x - 1, 0, -1):
+        derivative = 1 - a[:, :, t] ** 2 if nonlinearity == "tanh" else 1.0  # φ'(z_t)
+        da[:, :, t - 1] = Waa.T @ (derivative * da[:, :, t])  # (∂a_t/∂a_{t-1})ᵀ da_t
+    return da
+
+
+def truncated_bptt_gradients(x, y, a0, parameters, k):
+    """Weight gradients of BPTT truncated to k steps: each step's loss flows back at most k steps.
+
+    The loss at step t reaches the weights through a_t, a_{t-1}, …, a_{t-k+1} and stops there
+    (Williams and Peng's BPTT(k)). With k >= T_x this is full BPTT. Costs O(T_x·k) cell backwards.
+
+    Returns: a dict with dWax, dWaa, dba (the output layer's dWya and dby do not depend on k).
+    """
+    x, y, a0, parameters = _check_problem(x, y, a0, parameters)
+    k = check_positive_int("k", k)
+    a, y_pred, (cell_caches, _) = _rnn_forward(x, a0, parameters)
+    da = _output_layer_backward(y_pred, y, a, parameters)["da"]  # from each step's own loss
+    n_a, n_x = parameters["Wax"].shape
+    gradients = {
+        "dWax": np.zeros((n_a, n_x)),
+        "dWaa": np.zeros((n_a, n_a)),
+        "dba": np.zeros((n_a, 1)),
+    }
+    for t in range(x.shape[2]):
+        da_s = da[:, :, t]  # the loss at step t, entering a_t
+        for s in range(t, max(t - k, -1), -1):  # steps t, t-1, …, t-k+1
+            step = _rnn_cell_backward(da_s, cell_caches[s])
+            for name in gradients:
+                gradients[name] += step[name]
+            da_s = step["da_prev"]
+    return gradients
+
+
+def _check_nonlinearity(nonlinearity):
+    if nonlinearity not in NONLINEARITIES:
+        raise ValueError(f"nonlinearity must be one of {NONLINEARITIES}, got {nonlinearity!r}")
+
+
+__all__ = [
+    "spectral_radius",
+    "scaled_orthogonal_matrix",
+    "hidden_state_gradients",
+    "gradient_norms",
+    "hidden_states",
+    "backpropagate_from_last_step",
+    "truncated_bptt_gradients",
+]
