@@ -9,13 +9,25 @@ Letters used for sizes everywhere in this package:
 Arrays are column-major: one time step is (n, m), a whole sequence is (n, m, T_x). Parameters are
 a dict with Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a), ba (n_a, 1) and by (n_y, 1).
 
-Reading order: `activations` (softmax, sigmoid), `rnn` (the cell, the sequence, backpropagation
-through time), `loss` (cross-entropy and the output layer), `gradcheck` (numerical gradients).
+Reading order: `activations` (softmax, sigmoid); `rnn` (the cell, the sequence, backpropagation
+through time); `loss` (cross-entropy and the output layer); `gradcheck` (numerical gradients);
+`dynamics` (gradients through time: vanishing, exploding, truncated); `training` (clipping,
+Adagrad, sampling a character model). Figures and dashboards are in `plots` and `widgets`, which
+need matplotlib and ipywidgets and are imported only when asked for.
 
 `import rnn_core` needs only numpy.
 """
 
 from .activations import sigmoid, softmax
+from .dynamics import (
+    backpropagate_from_last_step,
+    gradient_norms,
+    hidden_state_gradients,
+    hidden_states,
+    scaled_orthogonal_matrix,
+    spectral_radius,
+    truncated_bptt_gradients,
+)
 from .gradcheck import gradient_check, numerical_gradient, relative_error
 from .loss import (
     cross_entropy_loss,
@@ -50,4 +62,11 @@ __all__ = [
     "numerical_gradient",
     "relative_error",
     "gradient_check",
+    "spectral_radius",
+    "scaled_orthogonal_matrix",
+    "hidden_states",
+    "hidden_state_gradients",
+    "gradient_norms",
+    "backpropagate_from_last_step",
+    "truncated_bptt_gradients",
 ]

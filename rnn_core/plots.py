@@ -1,0 +1,276 @@
+"""Figures for the notebooks: arrays in, a matplotlib Figure out.
+
+Every function builds a `matplotlib.figure.Figure` directly (not through pyplot), so a figure shows
+once, where the notebook displays it, and none piles up in pyplot's list of open figures. The
+`draw_*` functions draw into an existing Axes and return the artists, so that the dashboards in
+`rnn_core.widgets` can update them in place when a slider moves.
+
+Colours: heatmaps use "cividis", whose lightness rises steadily from one end to the other, so it
+reads the same in greyscale and for readers with any common colour-vision deficiency. Line plots use
+distinct line styles as well as colours.
+
+Time steps are numbered t = 1 … T_x in every figure, as in the equations.
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.ticker import MaxNLocator
+
+HEATMAP_CMAP = "cividis"
+FIGURE_WIDTH = 7.5  # inches: fits JupyterLab's notebook column at 100 % zoom
+
+
+def new_figure(height=3.2, ncols=1, nrows=1, width=FIGURE_WIDTH, **subplot_kw):
+    """A Figure with a grid of Axes, laid out once ("constrained")."""
+    figure = Figure(figsize=(width, height), layout="constrained")
+    axes = figure.subplots(nrows, ncols, squeeze=False, **subplot_kw)
+    return figure, axes
+
+
+# --- heatmaps over time ---
+
+
+def draw_heatmap(ax, values, *, vmin, vmax, colorbar_label, ylabel, title, extend="neither"):
+    """values (rows, T_x) as an image with time steps 1…T_x across and a labelled colour bar."""
+    rows, T_x = values.shape
+    image = ax.imshow(
+        values,
+        aspect="auto",
+        interpolation="nearest",
+        cmap=HEATMAP_CMAP,
+        vmin=vmin,
+        vmax=vmax,
+        extent=(0.5, T_x + 0.5, rows - 0.5, -0.5),  # columns centred on t = 1 … T_x
+    )
+    colorbar = ax.figure.colorbar(image, ax=ax, pad=0.01, fraction=0.05, extend=extend)
+    colorbar.set_label(colorbar_label)
+    ax.yaxis.set_major_locator(
+        MaxNLocator(integer=True)
+    )  # rows are units or classes: whole numbers
+    ax.set_xlabel("time step t")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    return image, colorbar
+
+
+def set_heatmap(image, values):
+    """Show new values (rows, T_x) in an image drawn by `draw_heatmap`; T_x may change."""
+    rows, T_x = values.shape
+    image.set_data(values)
+    image.set_extent((0.5, T_x + 0.5, rows - 0.5, -0.5))
+
+
+def draw_hidden_states(ax, a_2d, title="Hidden states a⟨t⟩ of one sequence"):
+    """a_2d: hidden states of one sequence, shape (n_a, T_x), values in [-1, 1] (tanh)."""
+    return draw_heatmap(
+        ax,
+        a_2d,
+        vmin=-1,
+        vmax=1,
+        colorbar_label="hidden-state value",
+        ylabel="hidden unit (n_a)",
+        title=title,
+        extend="both",  # tanh stays in [-1, 1]; a linear RNN's values beyond show as the ends
+    )
+
+
+def draw_probabilities(ax, p_2d, class_names=None, title="Output probabilities ŷ⟨t⟩"):
+    """p_2d: output probabilities of one sequence, shape (n_y, T_x), each column summing to 1."""
+    image, colorbar = draw_heatmap(
+        ax,
+        p_2d,
+        vmin=0,
+        vmax=1,
+        colorbar_label="probability",
+        ylabel="class (n_y)",
+        title=title,
+    )
+    n_y = p_2d.shape[0]
+    if class_names is not None:
+        ax.set_yticks(range(n_y), labels=class_names)
+    elif n_y <= 10:
+        ax.set_yticks(range(n_y))
+    return image, colorbar
+
+
+def plot_hidden_states(a, example=0, title="Hidden states a⟨t⟩ of one sequence"):
+    """Heatmap of a[:, example, :]: hidden units down, time steps across. a: (n_a, m, T_x)."""
+    figure, axes = new_figure(height=max(2.4, 0.16 * a.shape[0] + 1.2))
+    draw_hidden_states(axes[0, 0], np.asarray(a)[:, example, :], title=title)
+    return figure
+
+
+def plot_forward_pass(a, y_pred, example=0, class_names=None):
+    """Hidden states (top) and output probabilities (bottom) of one sequence, on one time axis."""
+    figure, axes = new_figure(height=5.0, nrows=2, sharex=True)
+    draw_hidden_states(axes[0, 0], np.asarray(a)[:, example, :])
+    draw_probabilities(axes[1, 0], np.asarray(y_pred)[:, example, :], class_names)
+    axes[0, 0].set_xlabel("")
+    return figure
+
+
+# --- the unrolled network ---
+
+
+def plot_unrolled_rnn(T_x=4):
+    """The RNN unrolled over T_x steps: the same cell, the same weights, at every step."""
+    gap = 1.6  # horizontal distance between time steps, in data units
+    figure, axes = new_figure(height=3.6)
+    ax = axes[0, 0]
+    ax.set_xlim(-0.5, T_x * gap + 1.0)
+    ax.set_ylim(-0.1, 3.3)
+    ax.axis("off")
+    half_w, half_h = 0.36, 0.22
+
+    def node(x, y, text, face):
+        corner = (x - half_w, y - half_h)
+        style = "round,pad=0.03"
+        ax.add_patch(
+            FancyBboxPatch(
+                corner, 2 * half_w, 2 * half_h, boxstyle=style, facecolor=face, edgecolor="black"
+            )
+        )
+        ax.text(x, y, text, ha="center", va="center", fontsize=11)
+
+    def arrow(start, end):
+        ax.add_patch(
+            FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12, linewidth=1.2)
+        )
+
+    node(0.0, 1.6, "a⟨0⟩", "#f0f0f0")
+    for t in range(1, T_x + 1):
+        x = t * gap
+        node(x, 0.3, f"x⟨{t}⟩", "#ffffff")
+        node(x, 1.6, "tanh", "#d0d0d0")
+        node(x, 2.9, f"ŷ⟨{t}⟩", "#ffffff")
+        arrow((x, 0.3 + half_h + 0.03), (x, 1.6 - half_h - 0.03))
+        ax.text(x + 0.06, 0.95, "Wax", fontsize=9, style="italic", va="center")
+        arrow((x, 1.6 + half_h + 0.03), (x, 2.9 - half_h - 0.03))
+        ax.text(x + 0.06, 2.25, "Wya, softmax", fontsize=9, style="italic", va="center")
+        arrow((x - gap + half_w + 0.03, 1.6), (x - half_w - 0.03, 1.6))
+        ax.text(x - gap / 2, 1.72, f"a⟨{t - 1}⟩", fontsize=9, ha="center", va="bottom")
+        ax.text(x - gap / 2, 1.48, "Waa", fontsize=9, style="italic", ha="center", va="top")
+    ax.set_title(f"An RNN unrolled over T_x = {T_x} steps: one cell and one set of weights, reused")
+    return figure
+
+
+# --- gradients ---
+
+
+def draw_gradient_norms(ax, t, norms, label="‖∂L/∂a⟨t⟩‖", style="-", marker="o"):
+    """One line of gradient norms against time steps t, on a log scale. Returns the Line2D."""
+    (line,) = ax.plot(t, norms, style, marker=marker, markersize=3, label=label)
+    ax.set_yscale("log")
+    ax.set_xlabel("time step t")
+    ax.set_ylabel("gradient norm (log scale)")
+    ax.grid(True, which="major", alpha=0.3)
+    return line
+
+
+def plot_gradient_norms(norms, reference=None, reference_label=None, title=None, labels=None):
+    """‖∂L/∂a_t‖ against t = 1 … T_x on a log scale, with an optional dashed reference line.
+
+    norms: one array of shape (T_x,), or a dict {label: array} for several lines.
+    """
+    figure, axes = new_figure(height=3.4)
+    ax = axes[0, 0]
+    series = norms if isinstance(norms, dict) else {"‖∂L/∂a⟨t⟩‖": norms}
+    styles = ["-", "--", ":", "-."]
+    for i, (label, values) in enumerate(series.items()):
+        t = np.arange(1, len(values) + 1)
+        draw_gradient_norms(
+            ax, t, values, label=label, style=styles[i % 4], marker="o" if i == 0 else None
+        )
+    if reference is not None:
+        t = np.arange(1, len(reference) + 1)
+        ax.plot(t, reference, "k--", linewidth=1, label=reference_label or "reference")
+    ax.set_title(title or "Size of the gradient reaching each hidden state")
+    ax.legend(loc="best", fontsize=9)
+    return figure
+
+
+def plot_error_vs_step(steps, errors, title="Numerical gradient error against the step h"):
+    """Log-log plot of error against h; errors is a dict {label: array like steps}."""
+    figure, axes = new_figure(height=3.6)
+    ax = axes[0, 0]
+    markers = ["o", "s", "^", "v"]
+    for i, (label, values) in enumerate(errors.items()):
+        ax.loglog(
+            steps,
+            values,
+            marker=markers[i % 4],
+            linestyle=["-", "--", ":", "-."][i % 4],
+            label=label,
+        )
+    ax.set_xlabel("finite-difference step h (log scale)")
+    ax.set_ylabel("relative error (log scale)")
+    ax.set_title(title)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(loc="best", fontsize=9)
+    return figure
+
+
+def plot_loss_curve(losses, smoothed=None, uniform=None, title="Training loss"):
+    """Loss per character against the training step, with the loss of a uniform guess."""
+    figure, axes = new_figure(height=3.4)
+    ax = axes[0, 0]
+    steps = np.arange(1, len(losses) + 1)
+    ax.plot(steps, losses, color="0.7", linewidth=0.8, label="loss of each batch")
+    if smoothed is not None:
+        ax.plot(steps, smoothed, color="C0", linewidth=2, label="moving average")
+    if uniform is not None:
+        ax.axhline(
+            uniform, color="black", linestyle="--", linewidth=1, label="uniform guess, ln(n_y)"
+        )
+    ax.set_xlabel("training step")
+    ax.set_ylabel("cross-entropy per character (nats)")
+    ax.set_title(title)
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="best", fontsize=9)
+    return figure
+
+
+def plot_bars(groups, ylabel, title, log=False):
+    """Grouped bars: groups is {series label: {bar name: value}}, the same bars in every series."""
+    figure, axes = new_figure(height=3.4)
+    ax = axes[0, 0]
+    names = list(next(iter(groups.values())))
+    width = 0.8 / len(groups)
+    hatches = ["", "//", "..", "xx"]
+    for i, (label, values) in enumerate(groups.items()):
+        positions = np.arange(len(names)) + (i - (len(groups) - 1) / 2) * width
+        ax.bar(
+            positions,
+            [values[n] for n in names],
+            width,
+            label=label,
+            hatch=hatches[i % 4],
+            edgecolor="black",
+        )
+    ax.set_xticks(range(len(names)), labels=names)
+    if log:
+        ax.set_yscale("log")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(loc="best", fontsize=9)
+    return figure
+
+
+def plot_truncation_error(ks, errors, title="Truncated BPTT: distance from the full gradient"):
+    """Relative distance of the k-step truncated gradient from full BPTT, against k.
+
+    errors: a dict {label: array like ks}.
+    """
+    figure, axes = new_figure(height=3.4)
+    ax = axes[0, 0]
+    for i, (label, values) in enumerate(errors.items()):
+        ax.semilogy(
+            ks, values, marker="os^v"[i % 4], linestyle=["-", "--", ":", "-."][i % 4], label=label
+        )
+    ax.set_xlabel("truncation length k (steps each loss flows back)")
+    ax.set_ylabel("‖g_k − g_full‖ / ‖g_full‖ (log scale)")
+    ax.set_title(title)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(loc="best", fontsize=9)
+    return figure
