@@ -23,6 +23,7 @@ import io
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.colors import Normalize, SymLogNorm
 
 from . import plots
 from .dynamics import (
@@ -79,6 +80,7 @@ class Dashboard:
         self.image = widgets.Image(format="png")
         self.messages = widgets.Output()
         self.redraws = 0
+        self.relayout = True
         self.redraw()
         for control in controls.values():
             control.observe(self._on_change, names="value")
@@ -102,11 +104,15 @@ class Dashboard:
     def redraw(self):
         self.update()
         buffer = io.BytesIO()
+        if self.relayout:
+            self.figure.set_layout_engine("constrained")
         self.figure.savefig(buffer, format="png", dpi=self.dpi)
-        if self.redraws == 0:
-            # The first draw has placed every axes and colour bar; keep them where they are rather
-            # than solving the layout again at every slider step (that costs half of a redraw).
+        if self.relayout:
+            # That draw placed every axes and colour bar; keep them there rather than solving the
+            # layout again at every slider step (that costs half of a redraw). An update() that
+            # changes the size of labels sets self.relayout = True for its next draw.
             self.figure.set_layout_engine("none")
+            self.relayout = False
         self.image.value = buffer.getvalue()
         self.redraws += 1
 
@@ -255,6 +261,7 @@ class VanishingDashboard(Dashboard):
         self.norm_line = plots.draw_gradient_norms(self.grad_ax, one, one, "‖∂L/∂a⟨t⟩‖")
         (self.reference_line,) = self.grad_ax.plot(one, one, "k--", linewidth=1, label="ρ^(T−t)")
         self.grad_ax.legend(loc="best", fontsize=9)
+        self.drawn_tick_width = None
         super().__init__(controls, figure)
 
     def update(self):
@@ -270,9 +277,18 @@ class VanishingDashboard(Dashboard):
         }
         a = hidden_states(self.x[:, :, :T_x], self.a0, parameters, nonlinearity)
         norms = gradient_norms(backpropagate_from_last_step(a, Waa, self.g, nonlinearity))
-        plots.set_heatmap(
-            self.state_image, a[:, 0, :]
-        )  # colours saturate beyond ±1 (see colour bar)
+        plots.set_heatmap(self.state_image, a[:, 0, :])
+        if nonlinearity == "tanh":  # tanh keeps every value in [-1, 1]
+            self.state_image.set_norm(Normalize(-1.0, 1.0))
+            self.colorbar.set_ticks([-1, -0.5, 0, 0.5, 1], labels=["−1", "−0.5", "0", "0.5", "1"])
+        else:  # a linear RNN's values can grow without bound: linear in [-1, 1], log beyond
+            limit = max(1.0, float(np.abs(a).max()))
+            self.state_image.set_norm(SymLogNorm(linthresh=1.0, vmin=-limit, vmax=limit, base=10))
+            big = f"{limit:.0e}".replace("e+0", "e").replace("e+", "e")
+            self.colorbar.set_ticks([-limit, 0, limit], labels=[f"−{big}", "0", big])
+        tick_width = len(big) if nonlinearity == "linear" else 0
+        self.relayout = tick_width != self.drawn_tick_width  # wider or narrower colour bar labels
+        self.drawn_tick_width = tick_width
         self.state_ax.set_xlim(0.5, T_x + 0.5)
         self.state_ax.set_title(
             f"Hidden states, {nonlinearity} RNN, ρ = {rho:.2f}: largest |a| = {np.abs(a).max():.2g}"
