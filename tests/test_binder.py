@@ -1,0 +1,151 @@
+"""The Binder configuration, built the way repo2docker builds it, as far as this machine allows.
+
+repo2docker, for a repository with a `binder/` folder (which makes it ignore configuration at the
+root, including our pyproject.toml), does this for the Python buildpack:
+1. a Python of the version in binder/runtime.txt;
+2. from the repository's root: `pip install --no-cache-dir -r "binder/requirements.txt"` (after
+   copying the whole repository in, because the file has local references: `-r`, `-e .`);
+3. `./binder/postBuild`, from the root, as the notebook user;
+4. JupyterLab on the notebooks.
+
+This test repeats 1-3 in a fresh virtual environment, on a copy of the repository's files, with the
+Python of runtime.txt if it is installed here (otherwise the Python running the tests, the nearest
+one here), then executes every notebook in that environment's own kernel.
+
+What it does not cover: no Docker image is built (no Docker engine runs here), so not repo2docker's
+own base environment (its conda Python, its pinned JupyterLab and notebook server, the jovyan user
+without root), not BinderHub's launch and the `urlpath` redirect, and not the network at build time.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BINDER = ROOT / "binder"
+
+
+def runtime_version():
+    text = (BINDER / "runtime.txt").read_text().strip()
+    match = re.fullmatch(r"python-(\d+)\.(\d+)", text)
+    assert match, f"binder/runtime.txt reads {text!r}; repo2docker expects python-X.Y"
+    return int(match.group(1)), int(match.group(2))
+
+
+def test_binder_files_follow_repo2docker():
+    assert runtime_version() >= (3, 10)
+    post_build = BINDER / "postBuild"
+    assert os.access(post_build, os.X_OK), "binder/postBuild must be executable"
+    commands = [
+        line.strip()
+        for line in post_build.read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    assert commands[0] == "set -e", (
+        "repo2docker ignores failures in postBuild unless it starts with set -e"
+    )
+    requirements = (BINDER / "requirements.txt").read_text()
+    assert "-r ../requirements.txt" in requirements.splitlines()
+    assert "-e ." in (ROOT / "requirements.txt").read_text()
+
+
+def test_readme_binder_link_opens_the_first_notebook():
+    readme = (ROOT / "README.md").read_text()
+    links = re.findall(r"https://mybinder\.org/v2/gh/[^)\s]+", readme)
+    assert links, "the README has no Binder link"
+    for link in links:
+        if "urlpath=" in link:
+            path = link.split("urlpath=lab/tree/", 1)[1]
+            assert (ROOT / path).is_file(), f"the Binder link opens {path}, which does not exist"
+
+
+def repository_files():
+    """The files a clone would have: tracked, plus untracked files that git does not ignore."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    return [name for name in listed.split("\0") if name and (ROOT / name).is_file()]
+
+
+def find_python(version):
+    candidate = shutil.which(f"python{version[0]}.{version[1]}")
+    return candidate or sys.executable
+
+
+def run(command, **kwargs):
+    result = subprocess.run(command, capture_output=True, text=True, **kwargs)
+    assert result.returncode == 0, (
+        f"{' '.join(map(str, command))} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    )
+    return result
+
+
+def test_simulated_binder_build_runs_every_notebook(tmp_path):
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("the simulated Binder build copies the repository's files with git")
+    repo = tmp_path / "repo"
+    for name in repository_files():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, repo / name)
+
+    python = find_python(runtime_version())
+    env_dir = tmp_path / "env"
+    run([python, "-m", "venv", str(env_dir)])
+    bin_dir = env_dir / "bin"
+    isolated = tmp_path / "home"
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "IPYTHON", "MPL"))},
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "VIRTUAL_ENV": str(env_dir),
+        "JUPYTER_CONFIG_DIR": str(isolated / "jupyter_config"),
+        "JUPYTER_DATA_DIR": str(isolated / "jupyter_data"),
+        "JUPYTER_RUNTIME_DIR": str(isolated / "jupyter_runtime"),
+        "IPYTHONDIR": str(isolated / "ipython"),
+        "MPLCONFIGDIR": str(isolated / "matplotlib"),
+    }
+    # repo2docker's step 2, from the root of the repository
+    run(
+        [bin_dir / "pip", "install", "-q", "-r", "binder/requirements.txt"],
+        cwd=repo,
+        env=environment,
+    )
+    # step 3
+    run(["./binder/postBuild"], cwd=repo, env=environment)
+
+    # rnn_core is importable, from the copy (the `-e .`), with no sys.path tricks
+    where = run(
+        [
+            bin_dir / "python",
+            "-c",
+            "import rnn_core, os; print(os.path.dirname(rnn_core.__file__))",
+        ],
+        cwd=repo / "notebooks",
+        env=environment,
+    ).stdout.strip()
+    assert Path(where) == repo / "rnn_core"
+
+    notebooks = sorted((repo / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert notebooks
+    out = tmp_path / "executed"
+    run(
+        [bin_dir / "jupyter", "nbconvert", "--to", "notebook", "--execute",
+         "--ExecutePreprocessor.kernel_name=python3", "--ExecutePreprocessor.timeout=600",
+         "--output-dir", str(out), *map(str, notebooks)],
+        cwd=repo / "notebooks",
+        env=environment,
+    )  # fmt: skip
+    for notebook in notebooks:
+        executed = json.loads((out / notebook.name).read_text())
+        for i, cell in enumerate(executed["cells"]):
+            for output in cell.get("outputs", []):
+                assert output["output_type"] != "error", f"{notebook.name} cell {i}: {output}"
+                assert output.get("name") != "stderr", f"{notebook.name} cell {i}: {output['text']}"
