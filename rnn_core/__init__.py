@@ -35,6 +35,7 @@ from .loss import (
     output_layer_backward,
     rnn_loss,
     rnn_loss_and_gradients,
+    rnn_loss_and_gradients_by_steps,
 )
 from .rnn import (
     initialize_parameters,
@@ -59,6 +60,7 @@ __all__ = [
     "output_layer_backward",
     "rnn_loss",
     "rnn_loss_and_gradients",
+    "rnn_loss_and_gradients_by_steps",
     "numerical_gradient",
     "relative_error",
     "gradient_check",

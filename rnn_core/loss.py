@@ -19,6 +19,7 @@ That da, of shape (n_a, m, T_x), is exactly what `rnn_backward` takes.
 import numpy as np
 
 from ._validation import check_array, check_labels, check_parameters, check_positive_int
+from .fused import fused_loss, fused_loss_and_gradients
 from .rnn import _rnn_backward, _rnn_forward
 
 
@@ -105,23 +106,17 @@ def rnn_loss(x, y, a0, parameters):
     Arguments as for `rnn_loss_and_gradients`. Returns: the loss, a float.
     """
     x, y, a0, parameters = _check_problem(x, y, a0, parameters)
-    a, y_pred, caches = _rnn_forward(x, a0, parameters)
-    return _cross_entropy_loss(y_pred, y)
+    return fused_loss(x, y, a0, parameters)
 
 
-def rnn_loss_and_gradients(x, y, a0, parameters):
-    """Forward pass, loss, and every gradient by backpropagation through time.
+def rnn_loss_and_gradients_by_steps(x, y, a0, parameters):
+    """Forward pass, loss, and every gradient, composed from the step functions.
 
-    Arguments:
-    - x: inputs of shape (n_x, m, T_x).
-    - y: integer class indices of shape (m, T_x), each in [0, n_y).
-    - a0: initial hidden state of shape (n_a, m).
-    - parameters: dict of Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a), ba (n_a, 1), by (n_y, 1)
+    This is backpropagation through time as the notebooks explain it: `rnn_forward`, the
+    cross-entropy, `output_layer_backward` (which turns the predictions into the per-step `da`),
+    then `rnn_backward`. `rnn_loss_and_gradients` returns the same numbers, computed faster.
 
-    Returns a tuple of:
-    - loss: a float, the cross-entropy summed over time and averaged over the batch.
-    - gradients: a dict with dWax, dWaa, dba, dWya, dby (each of its parameter's shape),
-      da0 (n_a, m) and dx (n_x, m, T_x).
+    Arguments and returns as for `rnn_loss_and_gradients`.
     """
     x, y, a0, parameters = _check_problem(x, y, a0, parameters)
     a, y_pred, caches = _rnn_forward(x, a0, parameters)  # a: (n_a, m, T_x), y_pred: (n_y, m, T_x)
@@ -138,3 +133,25 @@ def rnn_loss_and_gradients(x, y, a0, parameters):
         "dx": recurrent["dx"],
     }
     return loss, gradients
+
+
+def rnn_loss_and_gradients(x, y, a0, parameters):
+    """Forward pass, loss, and every gradient by backpropagation through time.
+
+    The numbers are those of `rnn_loss_and_gradients_by_steps` (to about 1e-15 relative); the
+    computation takes every product that does not have to wait for the previous time step out of
+    the time loop (see `rnn_core.fused` and notebook 06).
+
+    Arguments:
+    - x: inputs of shape (n_x, m, T_x).
+    - y: integer class indices of shape (m, T_x), each in [0, n_y).
+    - a0: initial hidden state of shape (n_a, m).
+    - parameters: dict of Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a), ba (n_a, 1), by (n_y, 1)
+
+    Returns a tuple of:
+    - loss: a float, the cross-entropy summed over time and averaged over the batch.
+    - gradients: a dict with dWax, dWaa, dba, dWya, dby (each of its parameter's shape),
+      da0 (n_a, m) and dx (n_x, m, T_x).
+    """
+    x, y, a0, parameters = _check_problem(x, y, a0, parameters)
+    return fused_loss_and_gradients(x, y, a0, parameters)

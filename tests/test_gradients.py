@@ -27,6 +27,7 @@ from rnn_core import (
     rnn_forward,
     rnn_loss,
     rnn_loss_and_gradients,
+    rnn_loss_and_gradients_by_steps,
     softmax,
 )
 
@@ -134,6 +135,7 @@ def test_gradient_check_passes_below_its_threshold_on_a_fixed_problem():
 
 def test_gradient_check_catches_a_wrong_gradient(monkeypatch):
     """Break one gradient (drop tanh' from the cell backward) and the check must fail loudly."""
+    import rnn_core.gradcheck as gradcheck
     import rnn_core.rnn as rnn
 
     original = rnn._rnn_cell_backward
@@ -144,6 +146,8 @@ def test_gradient_check_catches_a_wrong_gradient(monkeypatch):
         return original(da_next, linear)
 
     monkeypatch.setattr(rnn, "_rnn_cell_backward", without_tanh_derivative)
+    # gradient_check's backpropagated gradients: the step path, with the broken cell inside
+    monkeypatch.setattr(gradcheck, "rnn_loss_and_gradients", rnn_loss_and_gradients_by_steps)
     x, y, a0, parameters = make_problem((3, 5, 4, 10, 4), seed=1)
     errors = gradient_check(x, y, a0, parameters)
     assert errors["Wya"] < CHECK_TOL and errors["by"] < CHECK_TOL  # the output layer is untouched
@@ -197,3 +201,29 @@ def test_relative_error_formula():
         2e-12 / 1e-8, rel=1e-9
     )  # floor of 1e-8
     assert relative_error(np.ones((2, 3)), np.ones((2, 3))) == 0.0
+
+
+@random_problems
+@with_corners
+@given(sizes=sizes, seed=seeds)
+def test_fused_path_equals_the_step_by_step_composition(sizes, seed):
+    """rnn_loss_and_gradients (fused) against rnn_forward + output_layer_backward + rnn_backward."""
+    x, y, a0, parameters = make_problem(sizes, seed)
+    loss, gradients = rnn_loss_and_gradients(x, y, a0, parameters)
+    step_loss, step_gradients = rnn_loss_and_gradients_by_steps(x, y, a0, parameters)
+    assert abs(loss - step_loss) <= 1e-12 * abs(step_loss)
+    assert abs(rnn_loss(x, y, a0, parameters) - step_loss) <= 1e-12 * abs(step_loss)
+    assert set(gradients) == set(step_gradients)
+    for name, expected in step_gradients.items():
+        assert gradients[name].shape == expected.shape, name
+        scale = np.abs(expected).max()
+        np.testing.assert_allclose(
+            gradients[name], expected, rtol=0, atol=1e-12 * scale, err_msg=name
+        )
+
+
+def test_fused_path_keeps_float32():
+    x, y, a0, parameters = make_problem((3, 4, 2, 2, 5), seed=4)
+    as32 = {k: v.astype(np.float32) for k, v in parameters.items()}
+    _, gradients = rnn_loss_and_gradients(x.astype(np.float32), y, a0.astype(np.float32), as32)
+    assert all(g.dtype == np.float32 for g in gradients.values())
