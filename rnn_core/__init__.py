@@ -28,7 +28,13 @@ from .dynamics import (
     spectral_radius,
     truncated_bptt_gradients,
 )
-from .gradcheck import gradient_check, numerical_gradient, relative_error
+from .gradcheck import (
+    gradient_check,
+    loss_functions,
+    numerical_gradient,
+    numerical_gradients,
+    relative_error,
+)
 from .loss import (
     cross_entropy_loss,
     one_hot,
@@ -64,6 +70,8 @@ __all__ = [
     "numerical_gradient",
     "relative_error",
     "gradient_check",
+    "loss_functions",
+    "numerical_gradients",
     "spectral_radius",
     "scaled_orthogonal_matrix",
     "hidden_states",

@@ -69,7 +69,7 @@ def fused_loss(x, y, a0, parameters):
 
 
 def fused_loss_and_gradients(x, y, a0, parameters):
-    """The loss and every gradient of `rnn_loss_and_gradients_by_steps`, in fewer, larger products."""
+    """The loss and gradients of `rnn_loss_and_gradients_by_steps`, in fewer, larger products."""
     Wax, Waa, Wya = parameters["Wax"], parameters["Waa"], parameters["Wya"]
     n_x, m, T_x = x.shape
     n_a = Waa.shape[0]

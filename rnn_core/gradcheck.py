@@ -72,6 +72,32 @@ def relative_error(a, b):
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
 
 
+def loss_functions(x, y, a0, parameters):
+    """The loss as a function of each array that `gradient_check` perturbs, the others held fixed.
+
+    Returns: a dict {name: (array, f)} for Wax, Waa, ba, Wya, by, a0 and x, in that order, where
+    f(v) is the loss with that array replaced by v. Each f uses its argument and changes nothing.
+    """
+    x, y, a0, parameters = _check_problem(x, y, a0, parameters)
+    functions = {
+        "x": (x, lambda v: rnn_loss(v, y, a0, parameters)),
+        "a0": (a0, lambda v: rnn_loss(x, y, v, parameters)),
+        **{
+            key: (parameters[key], lambda v, key=key: rnn_loss(x, y, a0, {**parameters, key: v}))
+            for key in ("Wax", "Waa", "ba", "Wya", "by")
+        },
+    }
+    return {name: functions[name] for name in CHECKED}
+
+
+def numerical_gradients(x, y, a0, parameters, h=1e-5):
+    """Central-difference gradients of the loss for all seven arrays: {"Wax": …, …, "x": …}."""
+    return {
+        name: numerical_gradient(f, array, h=h)
+        for name, (array, f) in loss_functions(x, y, a0, parameters).items()
+    }
+
+
 def gradient_check(x, y, a0, parameters, h=1e-5, num_entries=None, seed=0):
     """Check every gradient of `rnn_loss_and_gradients` against central differences.
 
@@ -90,23 +116,14 @@ def gradient_check(x, y, a0, parameters, h=1e-5, num_entries=None, seed=0):
         num_entries = check_positive_int("num_entries", num_entries)
     rng = np.random.default_rng(seed)
     loss, gradients = rnn_loss_and_gradients(x, y, a0, parameters)
-    loss_of = {  # each perturbs its own argument, and nothing else
-        "x": lambda v: rnn_loss(v, y, a0, parameters),
-        "a0": lambda v: rnn_loss(x, y, v, parameters),
-        **{
-            key: (lambda v, key=key: rnn_loss(x, y, a0, {**parameters, key: v}))
-            for key in ("Wax", "Waa", "ba", "Wya", "by")
-        },
-    }
-    arrays = {"x": x, "a0": a0, **parameters}
     errors = {}
-    for name, gradient_name in CHECKED.items():
-        array, analytic = arrays[name], gradients[gradient_name]
+    for name, (array, f) in loss_functions(x, y, a0, parameters).items():
+        analytic = gradients[CHECKED[name]]
         indices = None
         if num_entries is not None and num_entries < array.size:
             flat = rng.choice(array.size, size=num_entries, replace=False)
             indices = [np.unravel_index(i, array.shape) for i in flat]
             analytic = analytic[tuple(np.array(indices).T)]
-        numeric = numerical_gradient(loss_of[name], array, h=h, indices=indices)
+        numeric = numerical_gradient(f, array, h=h, indices=indices)
         errors[name] = relative_error(analytic, numeric)
     return errors

@@ -30,6 +30,7 @@ from rnn_core import (
     rnn_loss_and_gradients_by_steps,
     softmax,
 )
+from rnn_core import numerical_gradients as rc_numerical_gradients
 
 RANDOM_TOL = 1e-6
 CHECK_TOL = 1e-7
@@ -227,3 +228,12 @@ def test_fused_path_keeps_float32():
     as32 = {k: v.astype(np.float32) for k, v in parameters.items()}
     _, gradients = rnn_loss_and_gradients(x.astype(np.float32), y, a0.astype(np.float32), as32)
     assert all(g.dtype == np.float32 for g in gradients.values())
+
+
+def test_numerical_gradients_cover_every_array_and_match_backpropagation():
+    x, y, a0, parameters = make_problem((2, 3, 3, 2, 3), seed=5)
+    numeric = rc_numerical_gradients(x, y, a0, parameters)
+    _, gradients = rnn_loss_and_gradients(x, y, a0, parameters)
+    assert list(numeric) == ["Wax", "Waa", "ba", "Wya", "by", "a0", "x"]
+    for name, values in numeric.items():
+        np.testing.assert_allclose(gradients["d" + name], values, rtol=RANDOM_TOL, atol=1e-9)
