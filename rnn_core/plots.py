@@ -168,7 +168,7 @@ def draw_gradient_norms(ax, t, norms, label="‖∂L/∂a⟨t⟩‖", style="-",
     return line
 
 
-def plot_gradient_norms(norms, reference=None, reference_label=None, title=None, labels=None):
+def plot_gradient_norms(norms, reference=None, reference_label=None, title=None):
     """‖∂L/∂a_t‖ against t = 1 … T_x on a log scale, with an optional dashed reference line.
 
     norms: one array of shape (T_x,), or a dict {label: array} for several lines.

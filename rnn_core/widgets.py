@@ -280,7 +280,8 @@ class BPTTDashboard(Dashboard):
         self.total_line.set_data(t, total)
         self.local_line.set_data(t, local)
         limit = nice_limit(T_x)
-        y_limits = decade_limits(np.concatenate([total, local]))
+        low, high = decade_limits(np.concatenate([total, local]))
+        y_limits = (low, high * 10)  # an empty decade on top, where the legend sits
         self.ax.set_xlim(0.5, limit + 0.5)
         self.ax.set_ylim(*y_limits)
         self.ax.set_title(
