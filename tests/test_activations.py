@@ -16,7 +16,7 @@ finite = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
 
 
 def test_softmax_of_columns_far_apart_is_finite_and_exact():
-    """One max for the whole batch (the seed's version) gives 0/0 = nan in the first column."""
+    """One max for the whole batch (the seed's version) gives 0/0 = nan in the second column."""
     p = softmax(np.array([[1000.0, 0.0], [1001.0, 1.0]]))
     assert np.all(np.isfinite(p))
     np.testing.assert_allclose(p.sum(axis=0), [1.0, 1.0], rtol=0, atol=1e-15)
