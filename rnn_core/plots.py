@@ -9,7 +9,8 @@ Colours: heatmaps use "cividis", whose lightness rises steadily from one end to 
 reads the same in greyscale and for readers with any common colour-vision deficiency. Line plots use
 distinct line styles as well as colours.
 
-Time steps are numbered t = 1 … T_x in every figure, as in the equations.
+Time steps are numbered t = 1 … T_x in every figure, as in the equations (in code, step t is
+x[:, :, t - 1]); hidden units and classes are numbered from 0, as numpy indexes them.
 """
 
 import numpy as np
@@ -69,9 +70,8 @@ def draw_hidden_states(ax, a_2d, title="Hidden states a⟨t⟩ of one sequence")
         vmin=-1,
         vmax=1,
         colorbar_label="hidden-state value",
-        ylabel="hidden unit (n_a)",
+        ylabel="hidden unit (index 0 … n_a−1)",
         title=title,
-        extend="both",  # tanh stays in [-1, 1]; a linear RNN's values beyond show as the ends
     )
 
 
@@ -83,7 +83,7 @@ def draw_probabilities(ax, p_2d, class_names=None, title="Output probabilities �
         vmin=0,
         vmax=1,
         colorbar_label="probability",
-        ylabel="class (n_y)",
+        ylabel="class (index 0 … n_y−1)",
         title=title,
     )
     n_y = p_2d.shape[0]
