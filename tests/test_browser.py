@@ -160,7 +160,9 @@ def run_all_cells(page, timeout_s=180):
     errors = page.locator(f"{PANEL} [data-mime-type='application/vnd.jupyter.stderr']")
     time.sleep(1.0)  # let the restart begin, so that the old prompts are not mistaken for the new
     while time.monotonic() < deadline:
-        texts = [t.strip() for t in prompts.all_inner_texts()]
+        # textContent, not innerText: JupyterLab renders cells outside the viewport lazily, and
+        # the innerText of a cell that is not laid out is empty
+        texts = [t.strip() for t in prompts.all_text_contents()]
         idle = page.locator("#jp-main-statusbar").inner_text().find("| Idle") >= 0
         if idle and errors.count():  # run-all stops at an error: report it now
             raise AssertionError(
