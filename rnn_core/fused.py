@@ -51,7 +51,7 @@ def fused_forward(x, a0, parameters):
     inputs = (Wax @ x_2d + ba).reshape(n_a, T_x, m)
     for t in range(T_x):  # only Waa a⟨t-1⟩ must wait for the previous step
         a_tm[:, t + 1, :] = np.tanh(inputs[:, t, :] + Waa @ a_tm[:, t, :])
-    states = a_tm[:, 1:, :].reshape(n_a, T_x * m)  # a⟨1⟩ … a⟨T_x⟩ as one matrix
+    states = a_tm[:, 1:, :].reshape(n_a, T_x * m)  # a⟨1⟩ … a⟨T_x⟩ as one matrix (a view)
     logits = Wya @ states + by  # (n_y, T_x*m), one product after the loop
     return a_tm, x_2d, states, logits
 
@@ -78,22 +78,23 @@ def fused_loss_and_gradients(x, y, a0, parameters):
 
     log_p = _log_softmax(logits)  # (n_y, T_x*m)
     loss = float(-log_p[labels, columns].sum() / m)
-    dlogits = np.exp(log_p)  # ŷ for every column
+    dlogits = np.exp(log_p, out=log_p)  # ŷ for every column (log_p is not needed any more)
     dlogits[labels, columns] -= 1  # ŷ - onehot(y)
     dlogits /= m
     dWya = dlogits @ states.T  # (n_y, n_a)
     dby = dlogits.sum(axis=1, keepdims=True)  # (n_y, 1)
-    da_out = (Wya.T @ dlogits).reshape(n_a, T_x, m)  # ∂L/∂a⟨t⟩ from each step's own output
-
-    dz = np.empty((n_a, T_x, m), dtype=dlogits.dtype)
+    # dz starts as ∂L/∂a⟨t⟩ from each step's own output, and becomes dz⟨t⟩ one step at a time
+    # (one array for both saves a copy of the size of all hidden states)
+    dz = (Wya.T @ dlogits).reshape(n_a, T_x, m)
     da_next = np.zeros((n_a, m), dtype=dlogits.dtype)
     WaaT = np.ascontiguousarray(Waa.T)
     for t in reversed(range(T_x)):  # only Waaᵀ dz⟨t⟩ must wait for step t+1
         a_t = a_tm[:, t + 1, :]
-        dz[:, t, :] = (1 - a_t * a_t) * (da_out[:, t, :] + da_next)
+        dz[:, t, :] += da_next  # the whole ∂L/∂a⟨t⟩: this step's output and step t+1
+        dz[:, t, :] *= 1 - a_t * a_t  # dz⟨t⟩ = tanh'(z⟨t⟩) * ∂L/∂a⟨t⟩
         da_next = WaaT @ dz[:, t, :]
     dz_2d = dz.reshape(n_a, T_x * m)
-    previous = a_tm[:, :-1, :].reshape(n_a, T_x * m)  # a⟨0⟩ … a⟨T_x-1⟩ (a copy: not contiguous)
+    previous = a_tm[:, :-1, :].reshape(n_a, T_x * m)  # a⟨0⟩ … a⟨T_x-1⟩: a view, no copy
     gradients = {
         "dWax": dz_2d @ x_2d.T,  # Σ_t dz⟨t⟩ x⟨t⟩ᵀ
         "dWaa": dz_2d @ previous.T,  # Σ_t dz⟨t⟩ a⟨t-1⟩ᵀ
