@@ -88,13 +88,17 @@ def nice_limit(n):
 
 
 def decade_limits(values):
-    """Log-axis limits: the decades just below the smallest and above the largest positive value."""
+    """Log-axis limits: whole decades strictly below the smallest and above the largest value.
+
+    A value that is itself a power of ten (a gradient of norm exactly 1) gets a decade of room,
+    so that no line runs along the edge of the plot.
+    """
     positive = values[values > 0]
     if positive.size == 0:
         return (1e-1, 1e1)
-    low = 10.0 ** math.floor(math.log10(positive.min()))
-    high = 10.0 ** math.ceil(math.log10(positive.max()))
-    return (low, high if high > low else low * 10)
+    low = 10.0 ** (math.ceil(math.log10(positive.min())) - 1)
+    high = 10.0 ** (math.floor(math.log10(positive.max())) + 1)
+    return (low, high)
 
 
 class Dashboard:

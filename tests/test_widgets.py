@@ -119,3 +119,12 @@ def test_sampling_dashboard_bars_and_text_follow_the_temperature():
             parameters, chars, char_to_index, "the ", 240, temperature, 0
         )
         assert "&lt;" not in dashboard.sampled and dashboard.sampled[:4] in dashboard.text.value
+
+
+def test_log_axis_limits_leave_room_around_the_data():
+    from rnn_core.widgets import decade_limits, nice_limit
+
+    assert decade_limits(np.array([1.0, 1.0])) == (0.1, 10.0)  # a flat line at 1 is not on an edge
+    assert decade_limits(np.array([3e-4, 2.0])) == (1e-4, 10.0)
+    assert decade_limits(np.array([0.0, -1.0])) == (0.1, 10.0)  # nothing positive: a default
+    assert [nice_limit(n) for n in (1, 10, 11, 37, 51, 200)] == [10, 10, 20, 50, 100, 200]
