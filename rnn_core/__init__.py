@@ -29,6 +29,7 @@ from .dynamics import (
     truncated_bptt_gradients,
 )
 from .gradcheck import (
+    error_bound,
     gradient_check,
     loss_functions,
     numerical_gradient,
@@ -70,6 +71,7 @@ __all__ = [
     "numerical_gradient",
     "relative_error",
     "gradient_check",
+    "error_bound",
     "loss_functions",
     "numerical_gradients",
     "spectral_radius",

@@ -98,6 +98,19 @@ def numerical_gradients(x, y, a0, parameters, h=1e-5):
     }
 
 
+def error_bound(error, tolerance):
+    """A measured error as "< 1e-k": the smallest power of ten above it, never below tolerance/10.
+
+    The last digits of a round-off-sized error differ between computers (another processor, another
+    linear-algebra library), so notebooks print this instead of the digits: "< 1e-09" next to
+    "tolerance 1e-08" says the error is at least ten times below the tolerance, on any computer.
+    Formatting only; it computes nothing.
+    """
+    floor_exponent = int(round(np.log10(check_positive_float("tolerance", tolerance)))) - 1
+    exponent = int(np.floor(np.log10(error))) + 1 if error > 0 else floor_exponent
+    return f"< {10.0 ** max(exponent, floor_exponent):.0e}"
+
+
 def gradient_check(x, y, a0, parameters, h=1e-5, num_entries=None, seed=0):
     """Check every gradient of `rnn_loss_and_gradients` against central differences.
 

@@ -237,3 +237,13 @@ def test_numerical_gradients_cover_every_array_and_match_backpropagation():
     assert list(numeric) == ["Wax", "Waa", "ba", "Wya", "by", "a0", "x"]
     for name, values in numeric.items():
         np.testing.assert_allclose(gradients["d" + name], values, rtol=RANDOM_TOL, atol=1e-9)
+
+
+def test_error_bound_rounds_up_to_a_power_of_ten_and_never_below_a_tenth_of_the_tolerance():
+    from rnn_core import error_bound
+
+    assert error_bound(3.2e-5, 1e-3) == "< 1e-04"
+    assert error_bound(1e-5, 1e-3) == "< 1e-04"  # 1e-5 is not below 1e-5: the next power up
+    assert error_bound(4.4e-16, 1e-12) == "< 1e-13"  # round-off: the floor, tolerance / 10
+    assert error_bound(0.0, 1e-8) == "< 1e-09"
+    assert error_bound(0.5, 1e-8) == "< 1e+00"
