@@ -9,8 +9,9 @@ Run it after editing a notebook, then commit the notebook with its new outputs: 
   counts are 1..n;
 - keeps only the kernelspec and language_info of the notebook metadata and only the tags of each
   cell's metadata (no timings, no ids of this machine);
-- drops the saved widget state (`metadata.widgets`), whose random ids would change on every run:
-  widgets appear when the learner runs the cells.
+- drops the saved widget state (`metadata.widgets`) and the widget views in cell outputs, whose
+  random ids would change on every run and which point to no saved state: a dashboard cell keeps
+  its text form, and widgets appear when the learner runs the cells.
 """
 
 import sys
@@ -23,6 +24,7 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 KEEP_NOTEBOOK_METADATA = ("kernelspec", "language_info")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def execute(path):
@@ -42,6 +44,8 @@ def execute(path):
     notebook.metadata = {k: v for k, v in notebook.metadata.items() if k in KEEP_NOTEBOOK_METADATA}
     for cell in notebook.cells:
         cell.metadata = {k: v for k, v in cell.metadata.items() if k == "tags"}
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(WIDGET_VIEW, None)
     nbformat.validate(notebook)
     nbformat.write(notebook, path)
 
