@@ -19,6 +19,8 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.ticker import MaxNLocator
 
 HEATMAP_CMAP = "cividis"
+LINE_STYLES = ["-", "--", ":", "-."]
+MARKERS = ["o", "s", "^", "v"]
 FIGURE_WIDTH = 7.5  # inches: fits JupyterLab's notebook column at 100 % zoom
 
 
@@ -176,11 +178,10 @@ def plot_gradient_norms(norms, reference=None, reference_label=None, title=None)
     figure, axes = new_figure(height=3.4)
     ax = axes[0, 0]
     series = norms if isinstance(norms, dict) else {"‖∂L/∂a⟨t⟩‖": norms}
-    styles = ["-", "--", ":", "-."]
     for i, (label, values) in enumerate(series.items()):
         t = np.arange(1, len(values) + 1)
         draw_gradient_norms(
-            ax, t, values, label=label, style=styles[i % 4], marker="o" if i == 0 else None
+            ax, t, values, label=label, style=LINE_STYLES[i % 4], marker="o" if i == 0 else None
         )
     if reference is not None:
         t = np.arange(1, len(reference) + 1)
@@ -190,19 +191,18 @@ def plot_gradient_norms(norms, reference=None, reference_label=None, title=None)
     return figure
 
 
+def draw_lines(plot, x, series):
+    """One line per {label: values} with `plot` (ax.plot, ax.loglog, …), told apart by marker
+    and line style as well as colour, so that the figure also reads in greyscale."""
+    for i, (label, values) in enumerate(series.items()):
+        plot(x, values, marker=MARKERS[i % 4], linestyle=LINE_STYLES[i % 4], label=label)
+
+
 def plot_error_vs_step(steps, errors, title="Numerical gradient error against the step h"):
     """Log-log plot of error against h; errors is a dict {label: array like steps}."""
     figure, axes = new_figure(height=3.6)
     ax = axes[0, 0]
-    markers = ["o", "s", "^", "v"]
-    for i, (label, values) in enumerate(errors.items()):
-        ax.loglog(
-            steps,
-            values,
-            marker=markers[i % 4],
-            linestyle=["-", "--", ":", "-."][i % 4],
-            label=label,
-        )
+    draw_lines(ax.loglog, steps, errors)
     ax.set_xlabel("finite-difference step h (log scale)")
     ax.set_ylabel("relative error (log scale)")
     ax.set_title(title)
@@ -264,10 +264,7 @@ def plot_truncation_error(ks, errors, title="Truncated BPTT: distance from the f
     """
     figure, axes = new_figure(height=3.4)
     ax = axes[0, 0]
-    for i, (label, values) in enumerate(errors.items()):
-        ax.semilogy(
-            ks, values, marker="os^v"[i % 4], linestyle=["-", "--", ":", "-."][i % 4], label=label
-        )
+    draw_lines(ax.semilogy, ks, errors)
     ax.set_xlabel("truncation length k (steps each loss flows back)")
     ax.set_ylabel("‖g_k − g_full‖ / ‖g_full‖ (log scale)")
     ax.set_title(title)

@@ -121,7 +121,8 @@ class Dashboard:
         for artist in self.dynamic:
             artist.set_animated(True)  # left out of the background, drawn on top of it
         width = round(figure.get_figwidth() * self.dpi)  # show the PNG at its own size: no blur
-        self.image = widgets.Image(format="png", layout={"width": f"{width}px", "max_width": "100%"})
+        layout = {"width": f"{width}px", "max_width": "100%"}
+        self.image = widgets.Image(format="png", layout=layout)
         self.messages = widgets.Output()
         self.redraws = 0
         self.relayout = True
