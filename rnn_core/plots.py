@@ -191,6 +191,15 @@ def plot_gradient_norms(norms, reference=None, reference_label=None, title=None)
     return figure
 
 
+def label_axes(ax, xlabel, ylabel, title):
+    """Axis labels, title, a light grid and a legend: how every line plot here ends."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(loc="best", fontsize=9)
+
+
 def draw_lines(plot, x, series):
     """One line per {label: values} with `plot` (ax.plot, ax.loglog, …), told apart by marker
     and line style as well as colour, so that the figure also reads in greyscale."""
@@ -203,11 +212,7 @@ def plot_error_vs_step(steps, errors, title="Numerical gradient error against th
     figure, axes = new_figure(height=3.6)
     ax = axes[0, 0]
     draw_lines(ax.loglog, steps, errors)
-    ax.set_xlabel("finite-difference step h (log scale)")
-    ax.set_ylabel("relative error (log scale)")
-    ax.set_title(title)
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend(loc="best", fontsize=9)
+    label_axes(ax, "finite-difference step h (log scale)", "relative error (log scale)", title)
     return figure
 
 
@@ -223,11 +228,7 @@ def plot_loss_curve(losses, smoothed=None, uniform=None, title="Training loss"):
         ax.axhline(
             uniform, color="black", linestyle="--", linewidth=1, label="uniform guess, ln(n_y)"
         )
-    ax.set_xlabel("training step")
-    ax.set_ylabel("cross-entropy per character (nats)")
-    ax.set_title(title)
-    ax.grid(True, alpha=0.3)
-    ax.legend(loc="best", fontsize=9)
+    label_axes(ax, "training step", "cross-entropy per character (nats)", title)
     return figure
 
 
@@ -258,16 +259,17 @@ def plot_bars(groups, ylabel, title, log=False):
 
 
 def plot_truncation_error(ks, errors, title="Truncated BPTT: distance from the full gradient"):
-    """Relative distance of the k-step truncated gradient from full BPTT, against k.
+    """Relative distance ‖G_k − G‖ / ‖G‖ of the k-step truncated gradient G_k from full BPTT's G.
 
     errors: a dict {label: array like ks}.
     """
     figure, axes = new_figure(height=3.4)
     ax = axes[0, 0]
     draw_lines(ax.semilogy, ks, errors)
-    ax.set_xlabel("truncation length k (steps each loss flows back)")
-    ax.set_ylabel("‖g_k − g_full‖ / ‖g_full‖ (log scale)")
-    ax.set_title(title)
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend(loc="best", fontsize=9)
+    label_axes(
+        ax,
+        "truncation length k (steps each loss flows back)",
+        "‖G_k − G‖ / ‖G‖ (log scale)",
+        title,
+    )
     return figure

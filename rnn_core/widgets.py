@@ -52,8 +52,8 @@ SLIDER_STYLE = {"description_width": "initial"}
 SLIDER_LAYOUT = {"width": "340px"}
 
 
-def int_slider(description, value, low, high, step=1):
-    return widgets.IntSlider(
+def _slider(kind, description, value, low, high, step, **options):
+    return kind(
         value=value,
         min=low,
         max=high,
@@ -62,21 +62,16 @@ def int_slider(description, value, low, high, step=1):
         continuous_update=False,  # one redraw when the handle is released, not one per pixel
         style=SLIDER_STYLE,
         layout=SLIDER_LAYOUT,
+        **options,
     )
+
+
+def int_slider(description, value, low, high, step=1):
+    return _slider(widgets.IntSlider, description, value, low, high, step)
 
 
 def float_slider(description, value, low, high, step):
-    return widgets.FloatSlider(
-        value=value,
-        min=low,
-        max=high,
-        step=step,
-        description=description,
-        readout_format=".2f",
-        continuous_update=False,
-        style=SLIDER_STYLE,
-        layout=SLIDER_LAYOUT,
-    )
+    return _slider(widgets.FloatSlider, description, value, low, high, step, readout_format=".2f")
 
 
 def nice_limit(n):
