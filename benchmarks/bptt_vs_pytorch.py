@@ -16,24 +16,13 @@ import platform
 import statistics
 import time
 import tracemalloc
+from functools import partial
 
 import numpy as np
 
 import rnn_core
 
 SHAPES = [(3, 5, 2, 10, 4), (27, 50, 27, 1, 25), (64, 128, 64, 32, 100), (256, 512, 256, 64, 50)]
-
-
-def problem(shape, seed=0):
-    n_x, n_a, n_y, m, T_x = shape
-    rng = np.random.default_rng(seed)
-    parameters = rnn_core.initialize_parameters(n_x, n_a, n_y, scale=1 / np.sqrt(n_a), seed=seed)
-    parameters["ba"] = 0.1 * rng.standard_normal((n_a, 1))
-    parameters["by"] = 0.1 * rng.standard_normal((n_y, 1))
-    x = rng.standard_normal((n_x, m, T_x))
-    a0 = 0.1 * rng.standard_normal((n_a, m))
-    y = rng.integers(0, n_y, size=(m, T_x))
-    return x, y, a0, parameters
 
 
 def torch_runner(torch, x, y, a0, parameters):
@@ -117,13 +106,13 @@ def main():
     )
     worst = 0.0
     for shape in SHAPES:
-        x, y, a0, parameters = problem(shape)
+        x, y, a0, parameters = rnn_core.random_problem(*shape)
         torch_run = torch_runner(torch, x, y, a0, parameters)
         loss, _ = rnn_core.rnn_loss_and_gradients(x, y, a0, parameters)
         assert abs(loss - torch_run()) <= 1e-9 * abs(loss), "rnn_core and torch disagree"
         functions = {
-            "fused": lambda: rnn_core.rnn_loss_and_gradients(x, y, a0, parameters),
-            "steps": lambda: rnn_core.rnn_loss_and_gradients_by_steps(x, y, a0, parameters),
+            "fused": partial(rnn_core.rnn_loss_and_gradients, x, y, a0, parameters),
+            "steps": partial(rnn_core.rnn_loss_and_gradients_by_steps, x, y, a0, parameters),
             "torch": torch_run,
         }
         for function in functions.values():  # warm up
@@ -132,13 +121,13 @@ def main():
         ratio = t["fused"] / t["torch"]
         worst = max(worst, ratio)
         print(
-            f"{str(shape):32s} {t['fused'] * 1e3:8.2f}ms {t['steps'] * 1e3:8.2f}ms "
+            f"{shape!s:32s} {t['fused'] * 1e3:8.2f}ms {t['steps'] * 1e3:8.2f}ms "
             f"{t['torch'] * 1e3:8.2f}ms {ratio:6.2f}x {t['steps'] / t['torch']:10.2f}x"
         )
     print(f"worst ratio rnn_core / torch: {worst:.2f}x (goal: at most 1.00x)")
 
-    x, y, a0, parameters = problem(SHAPES[-1])
-    n_x, n_a, n_y, m, T_x = SHAPES[-1]
+    x, y, a0, parameters = rnn_core.random_problem(*SHAPES[-1])
+    _, n_a, _, m, T_x = SHAPES[-1]
     peak = peak_memory(x, y, a0, parameters)
     kept = 8 * n_a * m * (T_x + 1)  # the hidden states a⟨0⟩ … a⟨T_x⟩ BPTT must keep, float64
     print(

@@ -17,12 +17,12 @@ import time
 import numpy as np
 
 import rnn_core
-from rnn_core import training
+from rnn_core import corpus
 from rnn_core.widgets import BPTTDashboard, ForwardDashboard, SamplingDashboard, VanishingDashboard
 
 
 def sampling_dashboard():
-    chars, char_to_index = training.build_vocabulary(training.load_corpus())
+    chars, char_to_index = corpus.build_vocabulary(corpus.load_corpus())
     parameters = rnn_core.initialize_parameters(len(chars), 64, len(chars), scale=0.3, seed=0)
     return SamplingDashboard(parameters, chars, char_to_index)
 

@@ -9,16 +9,28 @@ Letters used for sizes everywhere in this package:
 Arrays are column-major: one time step is (n, m), a whole sequence is (n, m, T_x). Parameters are
 a dict with Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a), ba (n_a, 1) and by (n_y, 1).
 
-Reading order: `activations` (softmax, sigmoid); `rnn` (the cell, the sequence, backpropagation
-through time); `loss` (cross-entropy and the output layer); `gradcheck` (numerical gradients);
-`dynamics` (gradients through time: vanishing, exploding, truncated); `training` (clipping,
-Adagrad, sampling a character model). Figures and dashboards are in `plots` and `widgets`, which
-need matplotlib and ipywidgets and are imported only when asked for.
+Reading order, one idea per module:
 
-`import rnn_core` needs only numpy.
+    activations   softmax, log_softmax, sigmoid                                    notebook 01
+    rnn           the cell, the sequence, backpropagation through time             notebooks 01-02
+    loss          cross-entropy and the output layer                               notebook 02
+    network       the whole network's loss and gradients, by steps and fused       notebooks 02, 06
+    fused         the fast path, with products taken out of the time loop          notebook 06
+    gradcheck     numerical gradients and gradient checks                          notebook 03
+    dynamics      gradients through time: vanishing, exploding, truncated          notebook 04
+    corpus        text, vocabulary and batches for a character model               notebook 05
+    optimizers    gradient clipping, SGD and Adagrad                               notebooks 04-05
+    training      the training loop                                                notebook 05
+    sampling      next-character probabilities and sampled text                    notebook 05
+    problems      random problems, shared by the tests, checkers and benchmarks
+    checkers      the exercise checkers (a package)
+    _validation   every argument check
+
+Figures and dashboards are in `plots` and `widgets`, which need matplotlib and ipywidgets and are
+imported only when asked for. `import rnn_core` needs only numpy.
 """
 
-from .activations import sigmoid, softmax
+from .activations import log_softmax, sigmoid, softmax
 from .dynamics import (
     backpropagate_from_last_step,
     gradient_norms,
@@ -36,14 +48,9 @@ from .gradcheck import (
     numerical_gradients,
     relative_error,
 )
-from .loss import (
-    cross_entropy_loss,
-    one_hot,
-    output_layer_backward,
-    rnn_loss,
-    rnn_loss_and_gradients,
-    rnn_loss_and_gradients_by_steps,
-)
+from .loss import cross_entropy_loss, one_hot, output_layer_backward
+from .network import rnn_loss, rnn_loss_and_gradients, rnn_loss_and_gradients_by_steps
+from .problems import random_parameters, random_problem
 from .rnn import (
     initialize_parameters,
     rnn_backward,
@@ -56,6 +63,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "softmax",
+    "log_softmax",
     "sigmoid",
     "initialize_parameters",
     "rnn_cell_forward",
@@ -81,4 +89,6 @@ __all__ = [
     "gradient_norms",
     "backpropagate_from_last_step",
     "truncated_bptt_gradients",
+    "random_parameters",
+    "random_problem",
 ]

@@ -15,12 +15,16 @@ because 0 < 1 - a² <= 1.
 import numpy as np
 
 from ._validation import (
+    Sizes,
     check_array,
     check_parameters,
     check_positive_float,
     check_positive_int,
+    check_problem,
+    check_seed,
+    choose,
 )
-from .loss import _check_problem, _output_layer_backward
+from .loss import _output_layer_backward
 from .rnn import _rnn_backward, _rnn_cell_backward, _rnn_forward
 
 NONLINEARITIES = ("tanh", "linear")
@@ -28,7 +32,7 @@ NONLINEARITIES = ("tanh", "linear")
 
 def spectral_radius(matrix):
     """The largest absolute eigenvalue of a square matrix."""
-    matrix = check_array("matrix", matrix, ("n", "n"), {})
+    matrix = check_array("matrix", matrix, ("n", "n"), Sizes())
     return float(np.max(np.abs(np.linalg.eigvals(matrix))))
 
 
@@ -40,7 +44,7 @@ def scaled_orthogonal_matrix(n, spectral_radius=1.0, seed=0):
     """
     n = check_positive_int("n", n)
     rho = check_positive_float("spectral_radius", spectral_radius)
-    q, r = np.linalg.qr(np.random.default_rng(seed).standard_normal((n, n)))
+    q, r = np.linalg.qr(check_seed("seed", seed).standard_normal((n, n)))
     return rho * q * np.sign(np.diag(r))  # the signs make Q uniformly distributed
 
 
@@ -52,7 +56,7 @@ def hidden_state_gradients(x, y, a0, parameters):
 
     Returns: an array of shape (n_a, m, T_x).
     """
-    x, y, a0, parameters = _check_problem(x, y, a0, parameters)
+    x, y, a0, parameters = check_problem(x, y, a0, parameters)
     a, y_pred, caches = _rnn_forward(x, a0, parameters)
     da = _output_layer_backward(y_pred, y, a, parameters)["da"]
     return _rnn_backward(da, caches)[1]
@@ -60,8 +64,20 @@ def hidden_state_gradients(x, y, a0, parameters):
 
 def gradient_norms(da_total):
     """The norm ‖∂L/∂a_t‖ of each time step: sqrt of the sum over n_a and m. Shape (T_x,)."""
-    da_total = check_array("da_total", da_total, ("n_a", "m", "T_x"), {})
-    return np.sqrt((da_total**2).sum(axis=(0, 1)))
+    da_total = check_array("da_total", da_total, ("n_a", "m", "T_x"), Sizes())
+    return _norm(da_total, axis=(0, 1))
+
+
+def _norm(values, axis=None):
+    """sqrt(Σ values²) over `axis`, divided by the largest |value| before squaring.
+
+    The square of an entry above 1.3e154 (float64) or 1.8e19 (float32) overflows to inf, although
+    the norm itself is finite; scaling first keeps every square <= 1. Same dtype as `values`.
+    """
+    largest = np.abs(values).max(axis=axis, keepdims=True)
+    safe = np.where(largest > 0, largest, 1)  # an all-zero slice has norm 0
+    norms = safe * np.sqrt(((values / safe) ** 2).sum(axis=axis, keepdims=True))
+    return norms.squeeze(axis=axis)  # drop the summed axes (all of them when axis is None)
 
 
 def hidden_states(x, a0, parameters, nonlinearity="tanh"):
@@ -70,14 +86,14 @@ def hidden_states(x, a0, parameters, nonlinearity="tanh"):
     The linear RNN a_t = Wax x_t + Waa a_{t-1} + ba is the same recurrence without the squashing;
     only the output layer is not needed here.
     """
-    _check_nonlinearity(nonlinearity)
+    choose("nonlinearity", nonlinearity, NONLINEARITIES)
     parameters, sizes = check_parameters(parameters)
     x = check_array("x", x, ("n_x", "m", "T_x"), sizes)
     a0 = check_array("a0", a0, ("n_a", "m"), sizes)
     if nonlinearity == "tanh":
         return _rnn_forward(x, a0, parameters)[0]
     Wax, Waa, ba = parameters["Wax"], parameters["Waa"], parameters["ba"]
-    a = np.zeros((a0.shape[0],) + x.shape[1:])
+    a = np.zeros((a0.shape[0], *x.shape[1:]), dtype=np.result_type(x, a0, Wax, Waa, ba))
     a_t = a0
     for t in range(x.shape[2]):
         a_t = Wax @ x[:, :, t] + Waa @ a_t + ba  # no tanh
@@ -96,13 +112,13 @@ def backpropagate_from_last_step(a, Waa, da_last, nonlinearity="tanh"):
     - Waa: (n_a, n_a).   - da_last: ∂L/∂a_T, of shape (n_a, m).
     Returns: ∂L/∂a_t of shape (n_a, m, T_x); its last slice is da_last.
     """
-    _check_nonlinearity(nonlinearity)
-    sizes = {}
+    choose("nonlinearity", nonlinearity, NONLINEARITIES)
+    sizes = Sizes()
     a = check_array("a", a, ("n_a", "m", "T_x"), sizes)
     Waa = check_array("Waa", Waa, ("n_a", "n_a"), sizes)
     da_last = check_array("da_last", da_last, ("n_a", "m"), sizes)
     T_x = a.shape[2]
-    da = np.zeros_like(a)
+    da = np.zeros(a.shape, dtype=np.result_type(a, Waa, da_last))
     da[:, :, T_x - 1] = da_last
     for t in range(T_x - 1, 0, -1):
         derivative = 1 - a[:, :, t] ** 2 if nonlinearity == "tanh" else 1.0  # φ'(z_t)
@@ -118,15 +134,13 @@ def truncated_bptt_gradients(x, y, a0, parameters, k):
 
     Returns: a dict with dWax, dWaa, dba (the output layer's dWya and dby do not depend on k).
     """
-    x, y, a0, parameters = _check_problem(x, y, a0, parameters)
+    x, y, a0, parameters = check_problem(x, y, a0, parameters)
     k = check_positive_int("k", k)
     a, y_pred, (cell_caches, _) = _rnn_forward(x, a0, parameters)
     da = _output_layer_backward(y_pred, y, a, parameters)["da"]  # from each step's own loss
-    n_a, n_x = parameters["Wax"].shape
+    dtype = np.result_type(x, a0, *parameters.values())
     gradients = {
-        "dWax": np.zeros((n_a, n_x)),
-        "dWaa": np.zeros((n_a, n_a)),
-        "dba": np.zeros((n_a, 1)),
+        name: np.zeros(parameters[name[1:]].shape, dtype) for name in ("dWax", "dWaa", "dba")
     }
     for t in range(x.shape[2]):
         da_s = da[:, :, t]  # the loss at step t, entering a_t
@@ -136,11 +150,6 @@ def truncated_bptt_gradients(x, y, a0, parameters, k):
                 gradients[name] += step[name]
             da_s = step["da_prev"]
     return gradients
-
-
-def _check_nonlinearity(nonlinearity):
-    if nonlinearity not in NONLINEARITIES:
-        raise ValueError(f"nonlinearity must be one of {NONLINEARITIES}, got {nonlinearity!r}")
 
 
 __all__ = [

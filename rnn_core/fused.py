@@ -1,4 +1,5 @@
-"""The same loss and gradients as the step functions, arranged to be fast (notebook 06).
+"""The same loss and gradients as the step functions, arranged to be fast (notebook 06). Unchecked:
+`rnn_core.network` checks the arguments and then calls these functions.
 
 The step-by-step path (`rnn_forward`, `output_layer_backward`, `rnn_backward`) calls the cell
 T_x times forward and T_x times backward, and each call does small matrix products. Only one
@@ -19,18 +20,16 @@ numbers as the step path (a test holds them to 1e-12); only the order of some su
 
 import numpy as np
 
+from .activations import _log_softmax
+from .loss import _negative_log_likelihood
+
 
 def _time_major(x):
     """(n, m, T_x) -> (n, T_x, m), contiguous, so that reshape(n, T_x*m) needs no copy."""
     return np.ascontiguousarray(x.transpose(0, 2, 1))
 
 
-def _log_softmax(logits):
-    shifted = logits - logits.max(axis=0, keepdims=True)  # (n_y, columns), every entry <= 0
-    return shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))
-
-
-def fused_forward(x, a0, parameters):
+def _fused_forward(x, a0, parameters):
     """Hidden states and logits for every step, time-major.
 
     Returns a tuple of:
@@ -61,23 +60,23 @@ def _labels_time_major(y):
     return y.T.reshape(T_x * m), np.arange(T_x * m)  # label and column of each (t, i)
 
 
-def fused_loss(x, y, a0, parameters):
+def _fused_loss(x, y, a0, parameters):
     """The loss alone, as `rnn_loss`."""
-    _, _, _, logits = fused_forward(x, a0, parameters)
+    _, _, _, logits = _fused_forward(x, a0, parameters)
     labels, columns = _labels_time_major(y)
-    return float(-_log_softmax(logits)[labels, columns].sum() / y.shape[0])
+    return _negative_log_likelihood(_log_softmax(logits)[labels, columns], y.shape[0])
 
 
-def fused_loss_and_gradients(x, y, a0, parameters):
+def _fused_loss_and_gradients(x, y, a0, parameters):
     """The loss and gradients of `rnn_loss_and_gradients_by_steps`, in fewer, larger products."""
     Wax, Waa, Wya = parameters["Wax"], parameters["Waa"], parameters["Wya"]
     n_x, m, T_x = x.shape
     n_a = Waa.shape[0]
-    a_tm, x_2d, states, logits = fused_forward(x, a0, parameters)
+    a_tm, x_2d, states, logits = _fused_forward(x, a0, parameters)
     labels, columns = _labels_time_major(y)
 
     log_p = _log_softmax(logits)  # (n_y, T_x*m)
-    loss = float(-log_p[labels, columns].sum() / m)
+    loss = _negative_log_likelihood(log_p[labels, columns], m)
     dlogits = np.exp(log_p, out=log_p)  # ŷ for every column (log_p is not needed any more)
     dlogits[labels, columns] -= 1  # ŷ - onehot(y)
     dlogits /= m

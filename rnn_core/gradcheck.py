@@ -11,8 +11,21 @@ epsilon (2.2e-16 in float64), so h = 1e-5 balances the two in float64. Notebook 
 
 import numpy as np
 
-from ._validation import check_positive_float, check_positive_int, to_float_array
-from .loss import _check_problem, rnn_loss, rnn_loss_and_gradients
+from ._validation import (
+    check_callable,
+    check_f_value,
+    check_index_list,
+    check_nonnegative_float,
+    check_positive_float,
+    check_positive_int,
+    check_problem,
+    check_returned_gradients,
+    check_seed,
+    check_step_fits,
+    overflow_error,
+    to_float_array,
+)
+from .network import rnn_loss, rnn_loss_and_gradients
 
 # The arguments that gradient_check perturbs, and the gradient that answers for each.
 CHECKED = {
@@ -34,28 +47,36 @@ def numerical_gradient(f, x, h=1e-5, indices=None):
     never modified.
 
     Arguments:
-    - f: a function of one array, returning a real number.
+    - f: a function of one array, returning one real number.
     - x: the point, any shape.
-    - h: the step (default 1e-5, right for float64).
-    - indices: optional list of index tuples; only those entries are computed.
-    Returns: an array of x's shape, or, when `indices` is given, a 1-D array with one value per
-    index, in the order given.
+    - h: the step (default 1e-5, right for float64); x ± h must be finite at every entry.
+    - indices: optional list of index tuples, one int per dimension of x, each in [0, size);
+      only those entries are computed.
+    Returns: an array of x's shape and dtype, or, when `indices` is given, a 1-D array with one
+    value per index, in the order given. An overflow inside f is an error, not a warning.
     """
-    if not callable(f):
-        raise TypeError(f"f must be a function of one array, got {type(f).__name__}")
+    check_callable("f", f, "a function of one array")
     point = to_float_array("x", x).copy()  # the working copy that f sees
     h = check_positive_float("h", h)
-    wanted = list(np.ndindex(point.shape)) if indices is None else [tuple(i) for i in indices]
-    values = np.zeros(len(wanted))
+    check_step_fits(h, point)
+    wanted = list(np.ndindex(point.shape)) if indices is None else check_index_list(indices, point)
+    values = np.zeros(len(wanted), dtype=point.dtype)  # a float32 x gives a float32 gradient
     for k, index in enumerate(wanted):
         original = point[index]
         point[index] = original + h
-        f_plus = float(f(point))
+        f_plus = _value_of_f(f, point, index, h)
         point[index] = original - h
-        f_minus = float(f(point))
+        f_minus = _value_of_f(f, point, index, h)
         point[index] = original  # restore before moving on to the next entry
         values[k] = (f_plus - f_minus) / (2 * h)
     return values.reshape(point.shape) if indices is None else values
+
+
+def _value_of_f(f, point, index, h):
+    """f(point) as a float: an overflow inside f or a return value that is not a number raise."""
+    with overflow_error(f"f failed with entry {index} of x moved by h = {h:g}"):
+        value = f(point)
+    return check_f_value(value, index)
 
 
 def relative_error(a, b):
@@ -78,7 +99,7 @@ def loss_functions(x, y, a0, parameters):
     Returns: a dict {name: (array, f)} for Wax, Waa, ba, Wya, by, a0 and x, in that order, where
     f(v) is the loss with that array replaced by v. Each f uses its argument and changes nothing.
     """
-    x, y, a0, parameters = _check_problem(x, y, a0, parameters)
+    x, y, a0, parameters = check_problem(x, y, a0, parameters)
     functions = {
         "x": (x, lambda v: rnn_loss(v, y, a0, parameters)),
         "a0": (a0, lambda v: rnn_loss(x, y, v, parameters)),
@@ -104,15 +125,28 @@ def error_bound(error, tolerance):
     The last digits of a round-off-sized error differ between computers (another processor, another
     linear-algebra library), so notebooks print this instead of the digits: "< 1e-09" next to
     "tolerance 1e-08" says the error is at least ten times below the tolerance, on any computer.
-    Formatting only; it computes nothing.
+    Formatting only; it computes nothing. `error` must be a finite number >= 0 (a NaN error is
+    refused: it would otherwise read as a pass).
     """
-    floor_exponent = int(round(np.log10(check_positive_float("tolerance", tolerance)))) - 1
+    tolerance = check_positive_float("tolerance", tolerance)
+    error = check_nonnegative_float("error", error)
+    floor_exponent = round(np.log10(tolerance)) - 1
     exponent = int(np.floor(np.log10(error))) + 1 if error > 0 else floor_exponent
-    return f"< {10.0 ** max(exponent, floor_exponent):.0e}"
+    # the power of ten as text: 10.0 ** 309 overflows and 10.0 ** -324 is 0, but "1e+309" is fine
+    return f"< 1e{max(exponent, floor_exponent):+03d}"
 
 
-def gradient_check(x, y, a0, parameters, h=1e-5, num_entries=None, seed=0):
-    """Check every gradient of `rnn_loss_and_gradients` against central differences.
+def gradient_check(
+    x,
+    y,
+    a0,
+    parameters,
+    h=1e-5,
+    num_entries=None,
+    seed=0,
+    loss_and_gradients=rnn_loss_and_gradients,
+):
+    """Check every gradient of `loss_and_gradients` against central differences.
 
     Arguments:
     - x, y, a0, parameters: a problem, as for `rnn_loss_and_gradients`.
@@ -120,17 +154,25 @@ def gradient_check(x, y, a0, parameters, h=1e-5, num_entries=None, seed=0):
     - num_entries: check at most this many randomly chosen entries of each array (a sparse check
       for large models); None checks every entry.
     - seed: chooses the entries of a sparse check.
+    - loss_and_gradients: the function whose gradients are checked, called as
+      loss_and_gradients(x, y, a0, parameters) -> (loss, gradients); by default the fast path,
+      `rnn_loss_and_gradients`; `rnn_loss_and_gradients_by_steps` or your own also work.
 
     Returns: a dict that maps each checked array (Wax, Waa, ba, Wya, by, a0, x) to the relative
     error between its backpropagated and its numerical gradient.
     """
-    x, y, a0, parameters = _check_problem(x, y, a0, parameters)
+    x, y, a0, parameters = check_problem(x, y, a0, parameters)
+    h = check_positive_float("h", h)
     if num_entries is not None:
         num_entries = check_positive_int("num_entries", num_entries)
-    rng = np.random.default_rng(seed)
-    loss, gradients = rnn_loss_and_gradients(x, y, a0, parameters)
+    rng = check_seed("seed", seed)
+    check_callable("loss_and_gradients", loss_and_gradients, "a function (x, y, a0, parameters)")
+    functions = loss_functions(x, y, a0, parameters)
+    arrays = {CHECKED[name]: (name, array.shape) for name, (array, _) in functions.items()}
+    returned = loss_and_gradients(x, y, a0, parameters)
+    gradients = check_returned_gradients("loss_and_gradients", returned, arrays)
     errors = {}
-    for name, (array, f) in loss_functions(x, y, a0, parameters).items():
+    for name, (array, f) in functions.items():
         analytic = gradients[CHECKED[name]]
         indices = None
         if num_entries is not None and num_entries < array.size:

@@ -21,12 +21,15 @@ reads for one step is the code that runs inside the loop.
 import numpy as np
 
 from ._validation import (
+    Sizes,
     check_array,
     check_caches,
     check_cell_cache,
     check_parameters,
     check_positive_float,
     check_positive_int,
+    check_seed,
+    overflow_error,
 )
 from .activations import _softmax
 
@@ -44,14 +47,15 @@ def initialize_parameters(n_x, n_a, n_y, scale=0.01, seed=0):
     n_a = check_positive_int("n_a", n_a)
     n_y = check_positive_int("n_y", n_y)
     scale = check_positive_float("scale", scale)
-    rng = np.random.default_rng(seed)
-    return {
-        "Wax": scale * rng.standard_normal((n_a, n_x)),
-        "Waa": scale * rng.standard_normal((n_a, n_a)),
-        "Wya": scale * rng.standard_normal((n_y, n_a)),
-        "ba": np.zeros((n_a, 1)),
-        "by": np.zeros((n_y, 1)),
-    }
+    rng = check_seed("seed", seed)
+    with overflow_error(f"scale = {scale:g} is too large: the weights overflow float64"):
+        return {
+            "Wax": scale * rng.standard_normal((n_a, n_x)),
+            "Waa": scale * rng.standard_normal((n_a, n_a)),
+            "Wya": scale * rng.standard_normal((n_y, n_a)),
+            "ba": np.zeros((n_a, 1)),
+            "by": np.zeros((n_y, 1)),
+        }
 
 
 # --- one time step ---
@@ -69,11 +73,17 @@ def rnn_cell_forward(xt, a_prev, parameters):
     - a_next: next hidden state, of shape (n_a, m).
     - yt_pred: output probabilities, of shape (n_y, m); each column sums to 1.
     - cache: (a_next, a_prev, xt, parameters), what `rnn_cell_backward` needs.
+
+    The state a_prev is checked before xt, so that it fixes m: a slice of x taken along the wrong
+    axis (x[:, t, :] instead of x[:, :, t]) is then reported as a wrong xt.
     """
     parameters, sizes = check_parameters(parameters)
-    xt = check_array("xt", xt, ("n_x", "m"), sizes)
     a_prev = check_array("a_prev", a_prev, ("n_a", "m"), sizes)
+    xt = check_array("xt", xt, ("n_x", "m"), sizes, _SLICE_HINT)
     return _rnn_cell_forward(xt, a_prev, parameters)
+
+
+_SLICE_HINT = "; one time step of x of shape (n_x, m, T_x) is x[:, :, t]"
 
 
 def _rnn_cell_forward(xt, a_prev, parameters):
@@ -97,7 +107,7 @@ def rnn_cell_backward(da_next, cache):
     - da_prev: gradient with respect to a_prev, of shape (n_a, m).
     - dWax (n_a, n_x), dWaa (n_a, n_a), dba (n_a, 1): this step's share of the weight gradients.
     """
-    sizes = {}
+    sizes = Sizes()
     cache = check_cell_cache(cache, sizes)
     da_next = check_array("da_next", da_next, ("n_a", "m"), sizes)
     return _rnn_cell_backward(da_next, cache)
@@ -138,7 +148,7 @@ def rnn_forward(x, a0, parameters):
 
 
 def _rnn_forward(x, a0, parameters):
-    n_x, m, T_x = x.shape
+    _, m, T_x = x.shape
     n_y, n_a = parameters["Wya"].shape
     dtype = np.result_type(x, a0, *parameters.values())
     a = np.zeros((n_a, m, T_x), dtype=dtype)
@@ -169,7 +179,7 @@ def rnn_backward(da, caches):
     - da0: gradient with respect to a0, of shape (n_a, m).
     - dWax (n_a, n_x), dWaa (n_a, n_a), dba (n_a, 1): weight gradients summed over time.
     """
-    sizes = {}
+    sizes = Sizes()
     caches = check_caches(caches, sizes)
     da = check_array("da", da, ("n_a", "m", "T_x"), sizes)
     return _rnn_backward(da, caches)[0]
@@ -184,7 +194,7 @@ def _rnn_backward(da, caches):
     cell_caches, x = caches
     n_x, m, T_x = x.shape
     n_a = da.shape[0]
-    dtype = np.result_type(da, x)
+    dtype = np.result_type(da, x, *cell_caches[0][3].values())
     dx = np.zeros((n_x, m, T_x), dtype=dtype)
     dWax = np.zeros((n_a, n_x), dtype=dtype)
     dWaa = np.zeros((n_a, n_a), dtype=dtype)

@@ -36,6 +36,7 @@ from matplotlib.colors import Normalize, SymLogNorm
 from PIL import Image
 
 from . import plots
+from ._validation import check_positive_int, check_seed
 from .dynamics import (
     backpropagate_from_last_step,
     gradient_norms,
@@ -45,8 +46,9 @@ from .dynamics import (
     spectral_radius,
 )
 from .loss import output_layer_backward
+from .problems import random_problem
 from .rnn import rnn_forward
-from .training import next_char_probabilities, sample
+from .sampling import next_char_probabilities, sample
 
 SLIDER_STYLE = {"description_width": "initial"}
 SLIDER_LAYOUT = {"width": "340px"}
@@ -86,9 +88,11 @@ def decade_limits(values):
     """Log-axis limits: whole decades strictly below the smallest and above the largest value.
 
     A value that is itself a power of ten (a gradient of norm exactly 1) gets a decade of room,
-    so that no line runs along the edge of the plot.
+    so that no line runs along the edge of the plot. Values below the smallest normal float
+    (2.2e-308, a gradient that has underflowed) are left below the axis: a decade under 5e-324
+    would be 10^-324, which is 0, and a log axis cannot start at 0.
     """
-    positive = values[values > 0]
+    positive = values[values >= np.finfo(np.float64).tiny]
     if positive.size == 0:
         return (1e-1, 1e1)
     low = 10.0 ** (math.ceil(math.log10(positive.min())) - 1)
@@ -184,20 +188,25 @@ class Dashboard:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def _cell_weights(n_x, n_a, n_y, seed):
-    """Fixed random directions for Wax, Waa and Wya; a weight scale then multiplies Wax and Waa.
+LONGEST = 1000  # the largest max_T_x: ρ^T_x stays finite in float64 at every ρ a control allows
 
-    Entries have standard deviation 1/√(fan-in), so at weight scale s the spectral radius of Waa is
-    close to s and each pre-activation has a variance of about s² per input.
+
+def _sequence(n_x, n_a, n_y, max_T_x, seed):
+    """One random sequence (m = 1) of max_T_x steps, labels, a0 = 0, and weights without biases.
+
+    Weight entries have standard deviation 1/√(fan-in) (`rnn_core.problems`), so at weight scale s
+    the spectral radius of Waa is close to s and each pre-activation has a variance of about s² per
+    input.
     """
-    rng = np.random.default_rng(seed)
-    return {
-        "Wax": rng.standard_normal((n_a, n_x)) / np.sqrt(n_x),
-        "Waa": rng.standard_normal((n_a, n_a)) / np.sqrt(n_a),
-        "Wya": rng.standard_normal((n_y, n_a)) / np.sqrt(n_a),
-        "ba": np.zeros((n_a, 1)),
-        "by": np.zeros((n_y, 1)),
-    }
+    sizes = {"n_x": n_x, "n_a": n_a, "n_y": n_y}
+    sizes = {name: check_positive_int(name, value) for name, value in sizes.items()}
+    max_T_x = check_positive_int("max_T_x", max_T_x)
+    if not 2 <= max_T_x <= LONGEST:
+        raise ValueError(
+            f"max_T_x must lie in [2, {LONGEST}], got {max_T_x}: beyond {LONGEST} steps the "
+            "products of Jacobians at the largest settings leave the range of float64"
+        )
+    return random_problem(n_x, n_a, n_y, 1, max_T_x, seed, bias_scale=0.0, a0_scale=0.0)
 
 
 def _scaled(base, scale):
@@ -212,12 +221,9 @@ class ForwardDashboard(Dashboard):
     """
 
     def __init__(self, n_x=3, n_a=16, n_y=4, max_T_x=200, seed=0):
-        rng = np.random.default_rng(seed)
-        self.x = rng.standard_normal((n_x, 1, max_T_x))
-        self.a0 = np.zeros((n_a, 1))
-        self.base = _cell_weights(n_x, n_a, n_y, seed + 1)
+        self.x, _, self.a0, self.base = _sequence(n_x, n_a, n_y, max_T_x, seed)
         controls = {
-            "T_x": int_slider("sequence length T_x", 40, 1, max_T_x),
+            "T_x": int_slider("sequence length T_x", min(40, max_T_x), 1, max_T_x),
             "scale": float_slider("weight scale", 1.0, 0.1, 3.0, 0.1),
         }
         figure, axes = plots.new_figure(height=5.2, nrows=2, sharex=True)
@@ -251,13 +257,9 @@ class BPTTDashboard(Dashboard):
     """
 
     def __init__(self, n_x=3, n_a=16, n_y=4, max_T_x=200, seed=0):
-        rng = np.random.default_rng(seed)
-        self.x = rng.standard_normal((n_x, 1, max_T_x))
-        self.y = rng.integers(0, n_y, size=(1, max_T_x))
-        self.a0 = np.zeros((n_a, 1))
-        self.base = _cell_weights(n_x, n_a, n_y, seed + 1)
+        self.x, self.y, self.a0, self.base = _sequence(n_x, n_a, n_y, max_T_x, seed)
         controls = {
-            "T_x": int_slider("sequence length T_x", 50, 2, max_T_x),
+            "T_x": int_slider("sequence length T_x", min(50, max_T_x), 2, max_T_x),
             "scale": float_slider("weight scale", 1.0, 0.1, 3.0, 0.1),
         }
         figure, axes = plots.new_figure(height=3.6)
@@ -300,16 +302,15 @@ class VanishingDashboard(Dashboard):
     """
 
     def __init__(self, n_x=3, n_a=32, max_T_x=200, seed=0):
-        rng = np.random.default_rng(seed)
-        self.x = rng.standard_normal((n_x, 1, max_T_x))
-        self.a0 = np.zeros((n_a, 1))
-        self.Q = scaled_orthogonal_matrix(n_a, 1.0, seed=seed + 1)
-        self.Wax = rng.standard_normal((n_a, n_x)) / np.sqrt(n_x)
-        g = rng.standard_normal((n_a, 1))
+        rng = check_seed("seed", seed)  # one stream for the sequence, then Q
+        self.x, _, self.a0, weights = _sequence(n_x, n_a, 1, max_T_x, rng)
+        self.Wax = weights["Wax"]
+        self.Q = scaled_orthogonal_matrix(n_a, 1.0, seed=rng)
+        g = weights["Wya"].T  # (n_a, 1), a fixed random direction
         self.g = g / np.linalg.norm(g)  # ‖∂L/∂a⟨T⟩‖ = 1
         controls = {
             "rho": float_slider("spectral radius ρ", 0.9, 0.5, 1.5, 0.05),
-            "T_x": int_slider("sequence length T_x", 60, 2, max_T_x),
+            "T_x": int_slider("sequence length T_x", min(60, max_T_x), 2, max_T_x),
             "nonlinearity": widgets.ToggleButtons(
                 options=["tanh", "linear"],
                 value="tanh",
@@ -396,6 +397,7 @@ class SamplingDashboard(Dashboard):
     """
 
     def __init__(self, parameters, chars, char_to_index, prompt="the ", length=240, top=20, seed=0):
+        top = check_positive_int("top", top)  # the other arguments are checked by sample()
         self.model = (parameters, chars, char_to_index)
         self.prompt, self.length, self.seed = prompt, length, seed
         p = next_char_probabilities(parameters, chars, char_to_index, prompt, temperature=1.0)

@@ -1,4 +1,4 @@
-"""softmax and sigmoid: right values, and no overflow or warning for any finite input.
+"""softmax, log_softmax and sigmoid: right values, and no overflow or warning for any finite input.
 
 The suite runs with warnings as errors (pyproject.toml), so an overflow warning fails these tests.
 """
@@ -6,11 +6,12 @@ The suite runs with warnings as errors (pyproject.toml), so an overflow warning 
 import math
 
 import numpy as np
+from helpers import reference_log_softmax
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from rnn_core import sigmoid, softmax
+from rnn_core import log_softmax, sigmoid, softmax
 
 finite = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
 
@@ -52,3 +53,29 @@ def test_sigmoid_matches_math_exp_and_its_symmetry(z):
     expected = 1 / (1 + math.exp(-z))
     assert math.isclose(float(sigmoid(z)), expected, rel_tol=1e-14, abs_tol=1e-300)
     assert math.isclose(float(sigmoid(z) + sigmoid(-z)), 1.0, rel_tol=1e-15)
+
+
+@settings(max_examples=50, deadline=None)
+@given(arrays(np.float64, (4, 3), elements=st.floats(-1e4, 1e4)))
+def test_log_softmax_equals_a_column_by_column_fsum_and_never_underflows(z):
+    """Against math.fsum column by column; a class with probability exp(-2e4) keeps its log."""
+    expected = np.stack([reference_log_softmax(z[:, j]) for j in range(z.shape[1])], axis=1)
+    log_p = log_softmax(z)
+    assert np.all(np.isfinite(log_p)) and np.all(log_p <= 0)
+    # Each entry is z - max z - log Σ: its round-off is a few ulps of the largest |z|.
+    np.testing.assert_allclose(log_p, expected, rtol=0, atol=1e-15 * max(1.0, np.abs(z).max()))
+    np.testing.assert_allclose(np.exp(log_p), softmax(z), rtol=1e-15, atol=1e-300)
+
+
+def test_log_softmax_of_logits_far_apart_is_exact():
+    log_p = log_softmax(np.array([[5e3], [-5e3]]))
+    # log(1 + exp(-1e4)) = 0 in float64, so the entries are exactly 0 and -1e4.
+    np.testing.assert_array_equal(log_p, [[0.0], [-1e4]])
+
+
+def test_float32_stays_float32_and_agrees_with_float64_to_its_precision():
+    z = np.random.default_rng(1).standard_normal((5, 4)) * 10
+    for function in (softmax, log_softmax, sigmoid):
+        single = function(z.astype(np.float32))
+        assert single.dtype == np.float32, function.__name__
+        np.testing.assert_allclose(single, function(z), rtol=1e-5, atol=1e-6)

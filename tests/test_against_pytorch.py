@@ -8,10 +8,12 @@ import os
 
 import numpy as np
 import pytest
+from helpers import CORNERS, seeds, sizes
 from hypothesis import example, given, settings
-from problems import CORNERS, make_problem, seeds, sizes
+from hypothesis import strategies as st
 
-from rnn_core import rnn_loss_and_gradients
+from rnn_core import rnn_loss_and_gradients, rnn_loss_and_gradients_by_steps
+from rnn_core.problems import random_problem
 
 if os.environ.get("RNN_CORE_REQUIRE_TORCH"):  # set by CI, where a skip would hide the cross-check
     import torch
@@ -42,13 +44,15 @@ def torch_loss_and_gradients(x, y, a0, parameters):
     return loss.item(), {"d" + name: leaf.grad.numpy() for name, leaf in leaves.items()}
 
 
+@pytest.mark.parametrize("path", [rnn_loss_and_gradients, rnn_loss_and_gradients_by_steps])
 @settings(max_examples=25, deadline=None)
-@example(sizes=(3, 5, 2, 10, 4), seed=1)
-@example(sizes=CORNERS[0], seed=0)
-@given(sizes=sizes, seed=seeds)
-def test_loss_and_gradients_equal_pytorch_autograd(sizes, seed):
-    x, y, a0, parameters = make_problem(sizes, seed)
-    loss, gradients = rnn_loss_and_gradients(x, y, a0, parameters)
+@example(sizes=(3, 5, 2, 10, 4), seed=1, scale=1.0)
+@example(sizes=CORNERS[0], seed=0, scale=1.0)
+@example(sizes=(3, 5, 4, 3, 6), seed=2, scale=5.0)  # saturated tanh units
+@given(sizes=sizes, seed=seeds, scale=st.sampled_from((0.5, 1.0, 2.0, 5.0)))
+def test_loss_and_gradients_equal_pytorch_autograd(path, sizes, seed, scale):
+    x, y, a0, parameters = random_problem(*sizes, seed, scale=scale)
+    loss, gradients = path(x, y, a0, parameters)
     torch_loss, torch_gradients = torch_loss_and_gradients(x, y, a0, parameters)
     assert abs(loss - torch_loss) <= TOL * max(1.0, abs(torch_loss))
     assert set(gradients) == set(torch_gradients)

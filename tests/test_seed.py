@@ -7,17 +7,28 @@ assignment published).
 """
 
 import numpy as np
+from helpers import reference_forward
 
 from rnn_core import rnn_backward, rnn_cell_backward, rnn_cell_forward, rnn_forward
 
 # Scalars the seed printed with repr's 17 significant digits: equal to within a few units in the
 # last place (a BLAS may add the terms of a product in another order than the seed's did).
-REPR = dict(rtol=1e-14, atol=0)
+REPR = {"rtol": 1e-14, "atol": 0}
 
 
 def assert_prints_as(actual, printed):
-    """`actual` printed by numpy (8 digits, as the seed printed it) reads exactly `printed`."""
-    assert np.array2string(np.asarray(actual)).strip("[]").split() == printed.strip("[]").split()
+    """Each entry of `actual` is within one unit of the last digit of its number in `printed`.
+
+    The seed printed arrays with numpy's 8 decimals. One unit of the last printed digit (not half
+    a unit) because one number of the seed's text lost its last digit at a line wrap: it reads
+    "0.9998097" where numpy prints 0.99980978.
+    """
+    tokens = printed.strip("[]").split()
+    values = np.array([float(token) for token in tokens])
+    units = np.array([10.0 ** -len(token.partition(".")[2]) for token in tokens])
+    actual = np.ravel(actual)
+    assert actual.shape == values.shape, (actual, printed)
+    assert np.all(np.abs(actual - values) < units), (actual, printed)
 
 
 def seed_cell_forward_setup():
@@ -71,30 +82,32 @@ def seed_cell_backward_setup():
     return fresh_cache, stale_cache, da_next
 
 
+# The seed's printed values, copied from its text (NextStatet[4] keeps the seed's "0.9998097").
+SEED_NEXT_STATE_4 = (
+    "0.59584544 0.18141802 0.61311866 0.99808218 0.85016201 0.9998097 "
+    "-0.18887155 0.99815551 0.6531151 0.82872037"
+)
+SEED_OUTPUT_1 = (
+    "0.9888161 0.01682021 0.21140899 0.36817467 0.98988387 0.88945212 "
+    "0.36920224 0.9966312 0.9982559 0.17746526"
+)
+SEED_A_4_1 = "-0.99999375 0.77911235 -0.99861469 -0.99833267"
+SEED_Y_PRED_1_3 = "0.79560373 0.86224861 0.11118257 0.81515947"
+
+
 def test_cell_forward_matches_seed():
     a_next, yt_pred, cache = rnn_cell_forward(*seed_cell_forward_setup())
-    # The seed's copy reads "0.9998097" for the sixth value: the digit at its line wrap was lost
-    # in the copy. numpy prints 0.99980978, of which the seed's text is the start.
-    assert "0.99980978".startswith("0.9998097")
-    assert_prints_as(
-        a_next[4],
-        "0.59584544 0.18141802 0.61311866 0.99808218 0.85016201 0.99980978 "
-        "-0.18887155 0.99815551 0.6531151 0.82872037",
-    )
-    assert_prints_as(
-        yt_pred[1],
-        "0.9888161 0.01682021 0.21140899 0.36817467 0.98988387 0.88945212 "
-        "0.36920224 0.9966312 0.9982559 0.17746526",
-    )
-    assert a_next.shape == (5, 10)
+    assert_prints_as(a_next[4], SEED_NEXT_STATE_4)
+    assert_prints_as(yt_pred[1], SEED_OUTPUT_1)
+    assert a_next.shape == (5, 10)  # the seed printed both shapes
     assert yt_pred.shape == (2, 10)
-    assert len(cache) == 4
+    assert len(cache) == 4  # (a_next, a_prev, xt, parameters), the seed's Cache
 
 
 def test_forward_matches_seed():
     a, y_pred, caches = rnn_forward(*seed_forward_setup())
-    assert_prints_as(a[4][1], "-0.99999375 0.77911235 -0.99861469 -0.99833267")
-    assert_prints_as(y_pred[1][3], "0.79560373 0.86224861 0.11118257 0.81515947")
+    assert_prints_as(a[4][1], SEED_A_4_1)
+    assert_prints_as(y_pred[1][3], SEED_Y_PRED_1_3)
     assert_prints_as(caches[1][1][3], "-1.1425182 -0.34934272 -0.20889423 0.58662319")
     assert a.shape == (5, 10, 4)
     assert y_pred.shape == (2, 10, 4)
@@ -113,7 +126,7 @@ def test_backward_matches_seed():
     ba = np.random.randn(5, 1)
     by = np.random.randn(2, 1)
     parameters = {"Wax": Wax, "Waa": Waa, "Wya": Wya, "ba": ba, "by": by}
-    a, y_pred, caches = rnn_forward(x, a0, parameters)
+    _, _, caches = rnn_forward(x, a0, parameters)
     da = np.random.randn(5, 10, 4)
     gradients = rnn_backward(da, caches)
     assert_prints_as(gradients["dx"][1][2], "-2.07101689 -0.59255627 0.02466855 0.01483317")
@@ -155,3 +168,14 @@ def test_cell_backward_with_stale_cache_reproduces_what_the_seed_printed():
     assert_prints_as(stale["dba"][4], "1.42397243")
     fresh = rnn_cell_backward(da_next, fresh_cache)
     assert not np.allclose(stale["dxt"], fresh["dxt"])
+
+
+def test_the_tests_reference_rnn_reproduces_the_seed():
+    """helpers.reference_forward, the tests' own RNN, against the seed's printed values."""
+    xt, a_prev, parameters = seed_cell_forward_setup()
+    a, log_p = reference_forward(xt[:, :, None], a_prev, parameters)  # one step: T_x = 1
+    assert_prints_as(a[4, :, 0], SEED_NEXT_STATE_4)
+    assert_prints_as(np.exp(log_p[1, :, 0]), SEED_OUTPUT_1)
+    a, log_p = reference_forward(*seed_forward_setup())
+    assert_prints_as(a[4][1], SEED_A_4_1)
+    assert_prints_as(np.exp(log_p[1][3]), SEED_Y_PRED_1_3)
