@@ -104,7 +104,7 @@ def lab(sync_api, tmp_path_factory):
     ]  # fmt: skip
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
-    log = open(home / "server.log", "w")
+    log = open(home / "server.log", "w")  # noqa: SIM115 (open while the server runs, closed below)
     server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -117,7 +117,7 @@ def lab(sync_api, tmp_path_factory):
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(
                         "JupyterLab did not start:\n" + (home / "server.log").read_text()
-                    )
+                    ) from None
                 time.sleep(0.3)
         yield {"base": base, "token": token}
     finally:
