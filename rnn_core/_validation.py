@@ -376,13 +376,31 @@ def check_returned_gradients(name, returned, arrays):
 # --- numbers and choices ---
 
 
-def check_int(name, value, smallest):
-    """An int (not a bool) that is at least `smallest`."""
+def check_int(name, value, smallest, largest=None, why=""):
+    """An int (not a bool) in [smallest, largest] (no upper end when largest is None)."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be an int, got {type(value).__name__}")
     if value < smallest:
-        raise ValueError(f"{name} must be at least {smallest}, got {value}")
+        raise ValueError(f"{name} must be at least {smallest}, got {value}{why}")
+    if largest is not None and value > largest:
+        raise ValueError(f"{name} must be at most {largest}, got {value}{why}")
     return int(value)
+
+
+def check_generator(name, rng):
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(
+            f"{name} must be a numpy Generator (np.random.default_rng(seed)), "
+            f"got {type(rng).__name__}"
+        )
+    return rng
+
+
+def check_same_shape(a_name, a, b_name, b):
+    if a.shape != b.shape:
+        raise ValueError(
+            f"{a_name} has shape {a.shape} and {b_name} has shape {b.shape}; expected equal shapes"
+        )
 
 
 def check_positive_int(name, value):
@@ -460,12 +478,40 @@ def check_callable(name, value, what):
 # --- text and vocabularies (notebook 05) ---
 
 
-def check_text(name, text):
+def check_text(name, text, at_least=1, why=""):
+    """A str of at least `at_least` characters."""
     if not isinstance(text, str):
         raise TypeError(f"{name} must be a str, got {type(text).__name__}")
-    if not text:
-        raise ValueError(f"{name} is empty; expected at least one character")
+    if len(text) < at_least:
+        raise ValueError(
+            f"{name} has {len(text)} characters, expected at least {at_least}{why}"
+            if text
+            else f"{name} is empty; expected at least {at_least} character{'s' * (at_least > 1)}"
+        )
     return text
+
+
+def check_known_characters(name, text, char_to_index):
+    """Every character of `text` must have an index in `char_to_index`."""
+    unknown = sorted(set(text) - set(char_to_index))
+    if unknown:
+        raise ValueError(
+            f"{name} contains characters that are not in the vocabulary (char_to_index): "
+            f"{''.join(unknown)!r}"
+        )
+    return text
+
+
+def check_encoded_text(name, indices, n_y, T_x):
+    """Encoded text for batches: integer indices in [0, n_y), 1-D, at least T_x + 1 long."""
+    indices = check_indices(name, indices, n_y)
+    if indices.ndim != 1:
+        raise ValueError(f"{name} has shape {indices.shape}, expected a 1-D array (N,)")
+    if indices.size < T_x + 1:
+        raise ValueError(
+            f"{name} has length {indices.size}, need at least T_x + 1 = {T_x + 1} for one window"
+        )
+    return indices
 
 
 def check_chars(chars):

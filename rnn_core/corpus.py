@@ -15,7 +15,10 @@ import numpy as np
 from ._validation import (
     check_char_to_index,
     check_chars,
+    check_encoded_text,
+    check_generator,
     check_indices,
+    check_known_characters,
     check_positive_int,
     check_text,
 )
@@ -57,11 +60,7 @@ def encode(text, char_to_index):
     `build_vocabulary`."""
     text = check_text("text", text)
     char_to_index = check_char_to_index(char_to_index)
-    unknown = sorted(set(text) - set(char_to_index))
-    if unknown:
-        raise ValueError(
-            f"text contains characters that are not in char_to_index: {''.join(unknown)!r}"
-        )
+    check_known_characters("text", text, char_to_index)
     return np.array([char_to_index[c] for c in text], dtype=np.int64)
 
 
@@ -94,15 +93,8 @@ def make_batch(indices, n_y, m, T_x, rng):
     n_y = check_positive_int("n_y", n_y)
     m = check_positive_int("m", m)
     T_x = check_positive_int("T_x", T_x)
-    indices = check_indices("indices", indices, n_y)
-    if indices.ndim != 1:
-        raise ValueError(f"indices has shape {indices.shape}, expected a 1-D array (N,)")
-    if indices.size < T_x + 1:
-        raise ValueError(
-            f"indices has length {indices.size}, need at least T_x + 1 = {T_x + 1} for one window"
-        )
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator (np.random.default_rng(seed)), got {rng!r}")
+    indices = check_encoded_text("indices", indices, n_y, T_x)
+    rng = check_generator("rng", rng)
     starts = rng.integers(0, indices.size - T_x, size=m)  # (m,), each window fits in the text
     windows = indices[starts[:, None] + np.arange(T_x + 1)]  # (m, 1) + (T_x+1,) -> (m, T_x+1)
     x = _one_hot(windows[:, :-1], n_y)  # (m, T_x) -> (n_y, m, T_x)

@@ -20,6 +20,7 @@ from ._validation import (
     check_positive_int,
     check_problem,
     check_returned_gradients,
+    check_same_shape,
     check_seed,
     check_step_fits,
     overflow_error,
@@ -88,8 +89,7 @@ def relative_error(a, b):
     """
     a = to_float_array("a", a)
     b = to_float_array("b", b)
-    if a.shape != b.shape:
-        raise ValueError(f"a has shape {a.shape} and b has shape {b.shape}; expected equal shapes")
+    check_same_shape("a", a, "b", b)
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
 
 

@@ -7,6 +7,7 @@ over the next character or draws characters one after another, feeding each back
 import numpy as np
 
 from ._validation import (
+    check_known_characters,
     check_model,
     check_positive_float,
     check_positive_int,
@@ -77,9 +78,7 @@ def sample(parameters, chars, char_to_index, start, length, temperature=1.0, see
 
 def _read(parameters, char_to_index, name, text):
     """The hidden state (n_a, 1) after running the cell over `text`, starting from zeros."""
-    unknown = sorted(set(text) - set(char_to_index))
-    if unknown:
-        raise ValueError(f"{name} contains characters not in the vocabulary: {unknown}")
+    check_known_characters(name, text, char_to_index)
     n_y = len(char_to_index)
     dtype = np.result_type(*parameters.values())  # float32 parameters: a float32 model
     a = np.zeros((parameters["Waa"].shape[0], 1), dtype)  # (n_a, 1): one sequence, m = 1

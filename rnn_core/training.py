@@ -90,9 +90,9 @@ def train(
     of a uniform guess. With the defaults, on the shipped sonnets (n_y = 36, ln 36 = 3.58), the
     loss falls to about 1.5 (perplexity about 4.5) in roughly 5 seconds.
     """
-    text = check_text("text", text)
     n_a = check_positive_int("n_a", n_a)
     T_x = check_positive_int("T_x", T_x)
+    text = check_text("text", text, T_x + 1, f" (T_x + 1 = {T_x + 1}, for one window)")
     m = check_positive_int("m", m)
     steps = check_positive_int("steps", steps)
     learning_rate = check_positive_float("learning_rate", learning_rate)
@@ -101,8 +101,6 @@ def train(
     if log_every is not None:
         log_every = check_positive_int("log_every", log_every)
     check_seed("seed", seed)
-    if len(text) < T_x + 1:
-        raise ValueError(f"text has {len(text)} characters, need at least T_x + 1 = {T_x + 1}")
 
     chars, char_to_index = build_vocabulary(text)
     n_y = len(chars)  # n_x = n_y: one character in, a distribution over characters out

@@ -36,7 +36,7 @@ from matplotlib.colors import Normalize, SymLogNorm
 from PIL import Image
 
 from . import plots
-from ._validation import check_positive_int, check_seed
+from ._validation import check_int, check_positive_int, check_seed
 from .dynamics import (
     backpropagate_from_last_step,
     gradient_norms,
@@ -200,12 +200,8 @@ def _sequence(n_x, n_a, n_y, max_T_x, seed):
     """
     sizes = {"n_x": n_x, "n_a": n_a, "n_y": n_y}
     sizes = {name: check_positive_int(name, value) for name, value in sizes.items()}
-    max_T_x = check_positive_int("max_T_x", max_T_x)
-    if not 2 <= max_T_x <= LONGEST:
-        raise ValueError(
-            f"max_T_x must lie in [2, {LONGEST}], got {max_T_x}: beyond {LONGEST} steps the "
-            "products of Jacobians at the largest settings leave the range of float64"
-        )
+    why = f" (beyond {LONGEST} steps, ρ^T_x at ρ = 1.5 leaves the range of float64)"
+    max_T_x = check_int("max_T_x", max_T_x, 2, LONGEST, why)
     return random_problem(n_x, n_a, n_y, 1, max_T_x, seed, bias_scale=0.0, a0_scale=0.0)
 
 

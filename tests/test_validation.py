@@ -608,7 +608,7 @@ CORPUS = [
         "unknown character",
         lambda: encode("Thee", CHAR_TO_INDEX),
         ValueError,
-        "text contains characters that are not in char_to_index: 'T'",
+        "text contains characters that are not in the vocabulary (char_to_index): 'T'",
     ),
     bad(
         "char_to_index to a string",
@@ -748,7 +748,7 @@ SAMPLING = [
         "prompt outside the vocabulary",
         lambda: next_char_probabilities(MODEL, CHARS, CHAR_TO_INDEX, "The", 1.0),
         ValueError,
-        "prompt contains characters not in the vocabulary: ['T']",
+        "prompt contains characters that are not in the vocabulary (char_to_index): 'T'",
     ),
     bad(
         "empty start",

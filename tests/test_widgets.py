@@ -132,10 +132,10 @@ WIDGETS = [
         f"{dashboard.__name__} with max_T_x = {max_T_x}",
         lambda dashboard=dashboard, max_T_x=max_T_x: dashboard(max_T_x=max_T_x),
         ValueError,
-        f"max_T_x must lie in [2, 1000], got {max_T_x}",
+        f"max_T_x must be {bound}, got {max_T_x}",
     )
     for dashboard in (ForwardDashboard, BPTTDashboard, VanishingDashboard)
-    for max_T_x in (1, 1001)
+    for max_T_x, bound in ((1, "at least 2"), (1001, "at most 1000"))
 ] + [
     bad("n_a = 0", lambda: BPTTDashboard(n_a=0), ValueError, "n_a must be at least 1"),
     bad("max_T_x a float", lambda: ForwardDashboard(max_T_x=50.0), TypeError, "max_T_x must be"),
