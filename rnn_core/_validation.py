@@ -19,6 +19,7 @@ normal draw): `overflow_error` turns such an overflow into a ValueError that nam
 """
 
 import contextlib
+import functools
 from collections.abc import Mapping
 
 import numpy as np
@@ -43,8 +44,8 @@ def as_array(name, value):
     """`np.asarray(value)`, or a TypeError/ValueError naming `name`. Masked arrays are refused."""
     if isinstance(value, np.ma.MaskedArray):
         raise TypeError(
-            f"{name} is a masked array; rnn_core would ignore its mask. Pass {name}.filled(value) "
-            f"to choose what the masked entries hold, or np.asarray({name}) to drop the mask"
+            f"{name} is a masked array; rnn_core would ignore its mask. Pass it .filled(value) to "
+            "choose what the masked entries hold, or through np.asarray to drop the mask"
         )
     try:
         return np.asarray(value)
@@ -241,7 +242,7 @@ def check_caches(caches, sizes):
 
     Each cell cache must be a tuple of four whose arrays have the shapes that x and the parameters
     fix; the parameters of every cache must be the same dict as the first one's, or hold equal
-    arrays. The states and inputs of all the steps are stacked and judged together, in one pass.
+    arrays. Every array is read once: an a_prev that is the previous step's a_next is judged once.
     Returns (list of checked cell caches, x).
     """
     if not isinstance(caches, tuple) or len(caches) != 2 or not isinstance(caches[0], list):
@@ -433,6 +434,10 @@ def check_nonnegative_float(name, value):
     return number
 
 
+class OverflowValueError(ValueError):
+    """An overflow, reported as a ValueError that names the argument that is too large."""
+
+
 @contextlib.contextmanager
 def overflow_error(message):
     """Inside the block, an overflow (or the inf - inf, 0/0 that follow one) raises ValueError.
@@ -441,12 +446,34 @@ def overflow_error(message):
     names the argument that is too large) followed by what numpy reported, for example::
 
         scale = 1e+308 is too large: the weights overflow float64 (overflow encountered in multiply)
+
+    Blocks nest: the outermost message comes first, since it names the caller's own argument.
     """
     with np.errstate(over="raise", divide="raise", invalid="raise"):
         try:
             yield
-        except FloatingPointError as error:
-            raise ValueError(f"{message} ({error})") from None
+        except (FloatingPointError, OverflowValueError) as error:
+            raise OverflowValueError(f"{message} ({error})") from None
+
+
+def refuses_overflow(arguments):
+    """Decorator: an overflow inside the function is a ValueError that names `arguments`.
+
+    Every finite input is accepted by the checks, but entries near the largest float (1.8e308 in
+    float64, 3.4e38 in float32) can overflow in a product; numpy would warn and go on with inf or
+    NaN, and the function would return a wrong number.
+    """
+
+    def decorate(function):
+        @functools.wraps(function)
+        def guarded(*args, **kwargs):
+            message = f"{function.__name__} overflows: {arguments} hold entries too large for it"
+            with overflow_error(message):
+                return function(*args, **kwargs)
+
+        return guarded
+
+    return decorate
 
 
 def check_seed(name, seed):

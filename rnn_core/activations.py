@@ -22,8 +22,10 @@ def log_softmax(z):
 
     log softmax(z)[k] = (z[k] - max_j z[j]) - log Σ_i exp(z[i] - max_j z[j])
 
-    Every shifted entry is <= 0 and the sum is between 1 and n_y, so the logarithm is finite for
-    every finite z: a class whose probability underflows to 0 in `softmax` still has its log here.
+    Every shifted entry is <= 0 and the sum is between 1 and n_y, so the logarithm is finite
+    wherever the entries of a column lie within the range of the dtype of each other (1.8e308 in
+    float64): a class whose probability underflows to 0 in `softmax` still has its log here.
+    Beyond that spread the log-probability itself is below the float range and reads -inf.
 
     Arguments:
     - z: logits of shape (n_y, ...), for example (n_y, m) or (n_y, m, T_x).
@@ -33,7 +35,8 @@ def log_softmax(z):
 
 
 def _log_softmax(z):
-    shifted = z - z.max(axis=0, keepdims=True)  # (n_y, ...), every entry <= 0, the largest = 0
+    with np.errstate(over="ignore"):  # a spread beyond the float range: that log p is -inf
+        shifted = z - z.max(axis=0, keepdims=True)  # (n_y, ...), every entry <= 0, the largest = 0
     return shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))
 
 

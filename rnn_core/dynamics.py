@@ -23,6 +23,7 @@ from ._validation import (
     check_problem,
     check_seed,
     choose,
+    refuses_overflow,
 )
 from .loss import _output_layer_backward
 from .rnn import _rnn_backward, _rnn_cell_backward, _rnn_forward
@@ -30,6 +31,7 @@ from .rnn import _rnn_backward, _rnn_cell_backward, _rnn_forward
 NONLINEARITIES = ("tanh", "linear")
 
 
+@refuses_overflow("matrix")
 def spectral_radius(matrix):
     """The largest absolute eigenvalue of a square matrix."""
     matrix = check_array("matrix", matrix, ("n", "n"), Sizes())
@@ -48,6 +50,7 @@ def scaled_orthogonal_matrix(n, spectral_radius=1.0, seed=0):
     return rho * q * np.sign(np.diag(r))  # the signs make Q uniformly distributed
 
 
+@refuses_overflow("x, a0 and parameters")
 def hidden_state_gradients(x, y, a0, parameters):
     """∂L/∂a_t for every time step: the whole gradient that reaches each hidden state.
 
@@ -65,21 +68,16 @@ def hidden_state_gradients(x, y, a0, parameters):
 def gradient_norms(da_total):
     """The norm ‖∂L/∂a_t‖ of each time step: sqrt of the sum over n_a and m. Shape (T_x,)."""
     da_total = check_array("da_total", da_total, ("n_a", "m", "T_x"), Sizes())
-    return _norm(da_total, axis=(0, 1))
+    # Each step is divided by its largest |entry| before squaring: the square of an entry above
+    # 1.3e154 (float64) or 1.8e19 (float32) overflows, although the norm itself need not.
+    largest = np.abs(da_total).max(axis=(0, 1))  # (T_x,)
+    safe = np.where(largest > 0, largest, 1)  # an all-zero step has norm 0
+    ratio = np.sqrt(((da_total / safe) ** 2).sum(axis=(0, 1)))  # (T_x,), each in [1, sqrt(n_a m)]
+    with np.errstate(over="ignore"):  # a norm beyond the range of the dtype is inf
+        return safe * ratio
 
 
-def _norm(values, axis=None):
-    """sqrt(Σ values²) over `axis`, divided by the largest |value| before squaring.
-
-    The square of an entry above 1.3e154 (float64) or 1.8e19 (float32) overflows to inf, although
-    the norm itself is finite; scaling first keeps every square <= 1. Same dtype as `values`.
-    """
-    largest = np.abs(values).max(axis=axis, keepdims=True)
-    safe = np.where(largest > 0, largest, 1)  # an all-zero slice has norm 0
-    norms = safe * np.sqrt(((values / safe) ** 2).sum(axis=axis, keepdims=True))
-    return norms.squeeze(axis=axis)  # drop the summed axes (all of them when axis is None)
-
-
+@refuses_overflow("x, a0 and parameters")
 def hidden_states(x, a0, parameters, nonlinearity="tanh"):
     """Hidden states a_1 … a_T of shape (n_a, m, T_x), with tanh (rnn_core's cell) or linear.
 
@@ -101,6 +99,7 @@ def hidden_states(x, a0, parameters, nonlinearity="tanh"):
     return a
 
 
+@refuses_overflow("a, Waa and da_last")
 def backpropagate_from_last_step(a, Waa, da_last, nonlinearity="tanh"):
     """∂L/∂a_t for every t when the loss depends on the last hidden state only.
 
@@ -126,6 +125,7 @@ def backpropagate_from_last_step(a, Waa, da_last, nonlinearity="tanh"):
     return da
 
 
+@refuses_overflow("x, a0 and parameters")
 def truncated_bptt_gradients(x, y, a0, parameters, k):
     """Weight gradients of BPTT truncated to k steps: each step's loss flows back at most k steps.
 

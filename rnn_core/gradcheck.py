@@ -24,6 +24,7 @@ from ._validation import (
     check_seed,
     check_step_fits,
     overflow_error,
+    refuses_overflow,
     to_float_array,
 )
 from .network import rnn_loss, rnn_loss_and_gradients
@@ -80,6 +81,7 @@ def _value_of_f(f, point, index, h):
     return check_f_value(value, index)
 
 
+@refuses_overflow("a and b")
 def relative_error(a, b):
     """max over entries of |a - b| / max(1e-8, |a| + |b|).
 
@@ -169,7 +171,9 @@ def gradient_check(
     check_callable("loss_and_gradients", loss_and_gradients, "a function (x, y, a0, parameters)")
     functions = loss_functions(x, y, a0, parameters)
     arrays = {CHECKED[name]: (name, array.shape) for name, (array, _) in functions.items()}
-    returned = loss_and_gradients(x, y, a0, parameters)
+    # copies: a function under test that changes its arguments must not move the caller's problem
+    copies = (x.copy(), y.copy(), a0.copy(), {k: v.copy() for k, v in parameters.items()})
+    returned = loss_and_gradients(*copies)
     gradients = check_returned_gradients("loss_and_gradients", returned, arrays)
     errors = {}
     for name, (array, f) in functions.items():

@@ -26,6 +26,7 @@ from ._validation import (
     check_parameters,
     check_positive_int,
     check_probabilities,
+    refuses_overflow,
 )
 from .activations import _log_softmax
 
@@ -40,14 +41,19 @@ def one_hot(y, n_y):
 def _one_hot(y, n_y):
     m, T_x = y.shape
     encoded = np.zeros((n_y, m, T_x))
-    encoded[y, np.arange(m)[:, None], np.arange(T_x)[None, :]] = 1.0
+    encoded[_label_index(y)] = 1.0
     return encoded
+
+
+def _label_index(y):
+    """The index of the right class of every (i, t): values[_label_index(y)] is (m, T_x)."""
+    m, T_x = y.shape
+    return y, np.arange(m)[:, None], np.arange(T_x)[None, :]  # broadcast to (m, T_x) each
 
 
 def _picked(values, y):
     """values[y[i, t], i, t] for every (i, t): the entry of the right class, shape (m, T_x)."""
-    m, T_x = y.shape
-    return values[y, np.arange(m)[:, None], np.arange(T_x)[None, :]]
+    return values[_label_index(y)]
 
 
 def cross_entropy_loss(y_pred, y):
@@ -88,6 +94,7 @@ def _output_layer_loss(a, y, parameters):
     return _negative_log_likelihood(_picked(log_p, y), y.shape[0])
 
 
+@refuses_overflow("a and parameters")
 def output_layer_backward(y_pred, y, a, parameters):
     """Gradients of the loss with respect to the output layer and to every hidden state.
 
@@ -113,7 +120,7 @@ def _output_layer_backward(y_pred, y, a, parameters):
     n_a = a.shape[0]
     dtype = np.result_type(y_pred, a, parameters["Wya"])  # float32 only if all three are
     dlogits = y_pred.astype(dtype)  # a copy, (n_y, m, T_x)
-    dlogits[y, np.arange(m)[:, None], np.arange(T_x)[None, :]] -= 1  # ŷ - onehot(y)
+    dlogits[y, np.arange(m)[:, None], np.arange(T_x)[None, :]] -= 1  # ŷ - onehot(y): each (i, t)
     dlogits /= m  # the loss is averaged over the m sequences
     dlogits_2d = dlogits.reshape(n_y, m * T_x)  # (n_y, m, T_x) -> (n_y, m*T_x): all steps at once
     a_2d = a.reshape(n_a, m * T_x)  # (n_a, m, T_x) -> (n_a, m*T_x)

@@ -12,12 +12,13 @@ units and logits of size 1e4 included.
 Every function checks its arguments once (`check_problem`) and then calls unchecked code.
 """
 
-from ._validation import check_problem
+from ._validation import check_problem, refuses_overflow
 from .fused import _fused_loss, _fused_loss_and_gradients
 from .loss import _output_layer_backward, _output_layer_loss
 from .rnn import _rnn_backward, _rnn_forward
 
 
+@refuses_overflow("x, a0 and parameters")
 def rnn_loss(x, y, a0, parameters):
     """The loss alone (forward pass + cross-entropy), for numerical gradients.
 
@@ -27,6 +28,7 @@ def rnn_loss(x, y, a0, parameters):
     return _fused_loss(x, y, a0, parameters)
 
 
+@refuses_overflow("x, a0 and parameters")
 def rnn_loss_and_gradients_by_steps(x, y, a0, parameters):
     """Forward pass, loss, and every gradient, composed from the step functions.
 
@@ -53,10 +55,12 @@ def rnn_loss_and_gradients_by_steps(x, y, a0, parameters):
     return loss, gradients
 
 
+@refuses_overflow("x, a0 and parameters")
 def rnn_loss_and_gradients(x, y, a0, parameters):
     """Forward pass, loss, and every gradient by backpropagation through time.
 
-    The numbers are those of `rnn_loss_and_gradients_by_steps` (to about 1e-15 relative); the
+    The numbers are those of `rnn_loss_and_gradients_by_steps` (to round-off; a test holds them
+    to 1e-12); the
     computation takes every product that does not have to wait for the previous time step out of
     the time loop (see `rnn_core.fused` and notebook 06).
 

@@ -5,6 +5,8 @@ cell that is run twice then starts from the same values both times, instead of c
 clipped gradient or stepping from parameters that the first run already moved.
 """
 
+import math
+
 import numpy as np
 
 from ._validation import (
@@ -14,7 +16,6 @@ from ._validation import (
     check_step,
     overflow_error,
 )
-from .dynamics import _norm
 
 
 def global_norm(gradients, keys=None):
@@ -30,8 +31,21 @@ def global_norm(gradients, keys=None):
 
 
 def _global_norm(gradients, keys):
-    # the norm of the per-array norms is the norm of everything; each is scaled before squaring
-    return float(_norm(np.array([_norm(gradients[k]) for k in keys])))
+    largest, ratio = _norm_parts(gradients, keys)
+    return largest * ratio  # Python floats: inf, not a warning, if the norm exceeds float64
+
+
+def _norm_parts(gradients, keys):
+    """(largest |entry|, ratio) with norm = largest * ratio and 1 <= ratio <= sqrt(entries).
+
+    Dividing by the largest entry before squaring keeps every square <= 1: the square of an entry
+    above 1.3e154 (float64) or 1.8e19 (float32) would overflow, although the norm need not.
+    """
+    largest = max(float(np.abs(gradients[k]).max()) for k in keys)
+    if largest == 0:
+        return 0.0, 1.0
+    ratio = math.sqrt(sum(float(np.sum((gradients[k] / largest) ** 2)) for k in keys))
+    return largest, ratio
 
 
 def clip_by_global_norm(gradients, max_norm, keys=None):
@@ -56,8 +70,9 @@ def clip_by_global_norm(gradients, max_norm, keys=None):
     """
     gradients, keys = check_gradients(gradients, keys)
     max_norm = check_positive_float("max_norm", max_norm)
-    norm = _global_norm(gradients, keys)
-    scale = max_norm / norm if norm > max_norm else 1.0
+    largest, ratio = _norm_parts(gradients, keys)
+    norm = largest * ratio
+    scale = (max_norm / largest) / ratio if norm > max_norm else 1.0  # max_norm / norm, no overflow
     clipped = {k: g * scale if k in keys else g.copy() for k, g in gradients.items()}
     return clipped, norm
 

@@ -62,7 +62,7 @@ def random_problem(
 ):
     """A whole problem for `rnn_loss_and_gradients`: inputs, labels, initial state and parameters.
 
-    Arguments: the five sizes (each >= 1; n_y >= 1), `seed`, and `scale`, `bias_scale`, `dtype` as
+    Arguments: the five sizes (each >= 1), `seed`, and `scale`, `bias_scale`, `dtype` as
     for `random_parameters`; `a0_scale` is the standard deviation of a0 (0 starts from zeros).
 
     Returns a tuple of:

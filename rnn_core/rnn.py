@@ -30,6 +30,7 @@ from ._validation import (
     check_positive_int,
     check_seed,
     overflow_error,
+    refuses_overflow,
 )
 from .activations import _softmax
 
@@ -61,6 +62,7 @@ def initialize_parameters(n_x, n_a, n_y, scale=0.01, seed=0):
 # --- one time step ---
 
 
+@refuses_overflow("xt, a_prev and parameters")
 def rnn_cell_forward(xt, a_prev, parameters):
     """One step of the RNN: the next hidden state and the output probabilities.
 
@@ -95,6 +97,7 @@ def _rnn_cell_forward(xt, a_prev, parameters):
     return a_next, yt_pred, cache
 
 
+@refuses_overflow("da_next and cache")
 def rnn_cell_backward(da_next, cache):
     """Backward through one step: from ∂L/∂a_t to the gradients of its inputs and weights.
 
@@ -128,6 +131,7 @@ def _rnn_cell_backward(da_next, cache):
 # --- a whole sequence ---
 
 
+@refuses_overflow("x, a0 and parameters")
 def rnn_forward(x, a0, parameters):
     """Run the cell over all T_x time steps, starting from the hidden state a0.
 
@@ -163,6 +167,7 @@ def _rnn_forward(x, a0, parameters):
     return a, y_pred, (cell_caches, x)
 
 
+@refuses_overflow("da and caches")
 def rnn_backward(da, caches):
     """Backpropagation through time over the hidden states.
 

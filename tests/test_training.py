@@ -6,6 +6,7 @@ reference RNN (greedy decoding, next-character probabilities). Bad input is in t
 """
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -146,6 +147,18 @@ def test_clipping_gradients_whose_squares_overflow_scales_them_to_max_norm(dtype
         expected = g.astype(np.float64) * (5.0 / exact)
         np.testing.assert_allclose(clipped[key], expected, rtol=rtol * 10, err_msg=key)
     assert fsum_norm(clipped) == pytest.approx(5.0, rel=rtol * 10)
+
+
+def test_clipping_gradients_whose_norm_exceeds_float64_still_scales_them_to_max_norm():
+    """Regression: a global norm above 1.8e308 gave nan, and nothing was clipped."""
+    gradients = {"dWax": np.full((2, 2), 1e308), "dba": np.full((2, 1), -1e308)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clipped, norm = clip_by_global_norm(gradients, 1.0)
+        assert global_norm(gradients) == norm == math.inf  # the true norm, sqrt(6)·1e308
+    # every entry has the same size, so each becomes 1/sqrt(6) of the global norm of 1
+    for key, g in clipped.items():
+        np.testing.assert_allclose(np.abs(g), 1 / math.sqrt(6), rtol=1e-15, err_msg=key)
 
 
 # --- optimisers ---

@@ -426,6 +426,26 @@ LOSS = [
 
 NETWORK = [
     bad(
+        "entries so large that a product overflows",
+        lambda: rc.rnn_loss(X, Y, A0, {**P, "Wax": np.full((5, 3), 1e308)}),
+        ValueError,
+        "rnn_loss overflows: x, a0 and parameters hold entries too large for it",
+    ),
+    bad(
+        "a linear RNN whose states overflow",
+        lambda: rc.hidden_states(
+            np.ones((3, 1, 800)), A0[:, :1], {**P, "Waa": 3 * np.eye(5)}, "linear"
+        ),
+        ValueError,
+        "hidden_states overflows: x, a0 and parameters",
+    ),
+    bad(
+        "relative_error of entries whose difference overflows",
+        lambda: rc.relative_error([1e308], [-1e308]),
+        ValueError,
+        "relative_error overflows: a and b",
+    ),
+    bad(
         "float labels",
         lambda: rc.rnn_loss_and_gradients(X, Y.astype(float), A0, P),
         TypeError,
@@ -992,3 +1012,26 @@ def test_inputs_are_not_modified():
         np.testing.assert_array_equal(parameters[key], P[key])
     for key in before:
         np.testing.assert_array_equal(gradients[key], before[key])
+
+
+def test_gradient_check_gives_the_function_under_test_copies():
+    """Regression: a loss_and_gradients that changed its arguments moved the caller's problem."""
+    parameters = {k: v.copy() for k, v in P.items()}
+
+    def doubles_Waa(x, y, a0, p):
+        result = rc.rnn_loss_and_gradients(x, y, a0, p)
+        p["Waa"] *= 2  # a bug in the function under test
+        return result
+
+    errors = rc.gradient_check(X, Y, A0, parameters, loss_and_gradients=doubles_Waa)
+    np.testing.assert_array_equal(parameters["Waa"], P["Waa"])
+    assert max(errors.values()) < 1e-6  # the numerical gradients are taken at the caller's point
+
+
+def test_log_softmax_of_a_column_whose_spread_exceeds_float64_is_minus_inf_without_a_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        log_p = rc.log_softmax(np.array([[1e308], [-1e308]]))
+        p = rc.softmax(np.array([[3e38], [-3e38]], dtype=np.float32))
+    np.testing.assert_array_equal(log_p, [[0.0], [-np.inf]])
+    np.testing.assert_array_equal(p, [[1.0], [0.0]])
