@@ -20,6 +20,7 @@ from typing import NamedTuple
 import numpy as np
 import pytest
 
+import rnn_core as rc
 from rnn_core.checkers import (
     MISTAKES,
     CheckResult,
@@ -638,6 +639,141 @@ def numerical_gradient_on_callers_x(f, x, h=1e-5):
     return gradient
 
 
+# --- regressions: the loop rules, the time limit, the smaller defects ---
+
+
+def step(da_next, cache):  # a global helper: 4 products (regression: it hid a local `step`)
+    return rc.rnn_cell_backward(da_next, cache)
+
+
+def rnn_backward_with_a_local_step(da, caches):
+    """Notebook 06's exercise 2 with a local helper named like the global `step` above."""
+    cell_caches, x = caches
+    n_a, m, T_x = da.shape
+    n_x = x.shape[0]
+    Wax, Waa = cell_caches[0][3]["Wax"], cell_caches[0][3]["Waa"]
+
+    def step(dz):  # one product: this, not the global step, is what the loop calls
+        return Waa.T @ dz
+
+    a = np.stack([cache[0] for cache in cell_caches], axis=2)
+    a_before = np.stack([cache[1] for cache in cell_caches], axis=2)
+    dz = np.zeros((n_a, m, T_x))
+    da_prev = np.zeros((n_a, m))
+    for t in reversed(range(T_x)):
+        dz[:, :, t] = (1 - a[:, :, t] ** 2) * (da[:, :, t] + da_prev)
+        da_prev = step(dz[:, :, t])
+    dz_2d = dz.reshape(n_a, m * T_x)
+    return {
+        "dx": (Wax.T @ dz_2d).reshape(n_x, m, T_x),
+        "da0": da_prev,
+        "dWax": dz_2d @ x.reshape(n_x, m * T_x).T,
+        "dWaa": dz_2d @ a_before.reshape(n_a, m * T_x).T,
+        "dba": dz_2d.sum(axis=1, keepdims=True),
+    }
+
+
+def rnn_backward_through_an_alias(da, caches):
+    """A loop whose cell is rnn_core's, called through a local name: 4 products per step."""
+    cell_caches, x = caches
+    back = rc.rnn_cell_backward
+    n_a, m, T_x = da.shape
+    dx = np.zeros((x.shape[0], m, T_x))
+    da_prev, dWax, dWaa, dba = np.zeros((n_a, m)), 0.0, 0.0, 0.0
+    for t in reversed(range(T_x)):
+        cell = back(da[:, :, t] + da_prev, cell_caches[t])
+        dx[:, :, t], da_prev = cell["dxt"], cell["da_prev"]
+        dWax, dWaa, dba = dWax + cell["dWax"], dWaa + cell["dWaa"], dba + cell["dba"]
+    return {"dx": dx, "da0": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+
+
+def _softmax_of(c):
+    e = np.exp(c - c.max(axis=0))
+    return e / e.sum(axis=0)
+
+
+# two lambdas on one line (regression: the first one was read, whichever was passed)
+softmax_by_columns, softmax_at_once = lambda z: np.stack([_softmax_of(c) for c in z.T], 1), lambda z: _softmax_of(z)  # noqa: E501  # fmt: skip
+
+
+def output_backward_wrapper(*args):  # regression: passed loops_allowed=False
+    return output_backward_loop(*args)
+
+
+def output_backward_through_a_lambda(y_pred, y, a, parameters):
+    run = lambda *args: output_backward_loop(*args)  # noqa: E731
+    return run(y_pred, y, a, parameters)
+
+
+def output_backward_through_a_nested_def(y_pred, y, a, parameters):
+    def run(*args):
+        return output_backward_loop(*args)
+
+    return run(y_pred, y, a, parameters)
+
+
+def rnn_backward_through_rnn_core(da, caches):
+    backward = rc.rnn_backward
+    return backward(da, caches)
+
+
+def output_backward_copied_by_a_comprehension(y_pred, y, a, parameters):
+    gradients = output_backward_without_a_loop(y_pred, y, a, parameters)
+    return {name: gradients[name] for name in ("dWya", "dby", "da")}
+
+
+def softmax_that_sets_a_tracer(z):
+    sys.settrace(lambda frame, event, arg: None)
+    return softmax_with_keepdims(z)
+
+
+def softmax_with_its_own_alarm(z):
+    signal.setitimer(signal.ITIMER_REAL, 0.2)  # like signal.alarm(1), sooner
+    while True:
+        pass
+
+
+def softmax_with_its_own_handler(z):
+    def too_slow(signum, frame):
+        raise TimeoutError("my own time limit")
+
+    signal.signal(signal.SIGALRM, too_slow)
+    signal.setitimer(signal.ITIMER_REAL, 0.2)
+    while True:
+        pass
+
+
+def softmax_that_cancels_the_timer(z):
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    return softmax_with_keepdims(z)
+
+
+def numerical_gradient_nditer_on_callers_x(f, x, h=1e-5):
+    """The classic perturb-and-restore on the caller's x: x is back when it returns."""
+    gradient = np.zeros_like(x)
+    it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
+    while not it.finished:
+        ix = it.multi_index
+        old_value = x[ix]
+        x[ix] = old_value + h
+        f_plus = f(x)
+        x[ix] = old_value - h
+        f_minus = f(x)
+        x[ix] = old_value
+        gradient[ix] = (f_plus - f_minus) / (2 * h)
+        it.iternext()
+    return gradient
+
+
+def loss_of_shape_1(y_pred, y):
+    m, T_x = y.shape
+    loss = np.zeros(1)
+    for i in range(m):
+        for t in range(T_x):
+            loss -= np.log(y_pred[y[i, t], i, t])
+    return loss / m
+
+
 # --- functions any exercise's learner may write ---
 
 
@@ -1035,6 +1171,93 @@ MADE = [
         "cannot read the source code of your function",
         loops_allowed=False,
     ),
+    # regressions: the no-loop rule did not follow calls, as the rule on products did
+    named(
+        check_output_layer_backward,
+        output_backward_wrapper,
+        "loop_not_allowed",
+        "a call of output_backward_loop, which has a loop: `for t in range(T_x):` (line ",
+        loops_allowed=False,
+    ),
+    named(
+        check_output_layer_backward,
+        output_backward_through_a_lambda,
+        "loop_not_allowed",
+        "a call of output_backward_loop, which has a loop",
+        loops_allowed=False,
+    ),
+    named(
+        check_output_layer_backward,
+        output_backward_through_a_nested_def,
+        "loop_not_allowed",
+        "a call of output_backward_loop, which has a loop",
+        loops_allowed=False,
+    ),
+    named(
+        check_rnn_backward,
+        rnn_backward_through_rnn_core,
+        "loop_not_allowed",
+        "a call of rnn_backward, which has a loop",
+        loops_allowed=False,
+    ),
+    named(
+        check_rnn_backward,
+        rnn_backward_through_an_alias,
+        "too_many_products_in_loop",
+        "your function has 4: `back(da[:, :, t] + da_prev, cell_caches[t])` (line ",
+        max_products_in_loop=1,
+    ),
+    # regression: a comprehension that copies a dict failed without saying why
+    named(
+        check_output_layer_backward,
+        output_backward_copied_by_a_comprehension,
+        "loop_not_allowed",
+        "A comprehension counts as a loop too, even one that is not over time: write the dict "
+        "out literally",
+        loops_allowed=False,
+    ),
+    # regression: the first lambda of the line was read, whichever one was passed
+    named(
+        check_softmax,
+        softmax_by_columns,
+        "loop_not_allowed",
+        "your function has 1: `[_softmax_of(c) for c in z.T]` (line ",
+        loops_allowed=False,
+    ),
+    # regressions: the function's own alarm was reported as "had not returned after 5 s"
+    named(
+        check_softmax,
+        softmax_with_its_own_alarm,
+        "changes_alarm",
+        "your function changes the SIGALRM signal handler or timer, which the checker uses for "
+        "its time limit; remove the signal calls",
+    ),
+    named(
+        check_softmax,
+        softmax_with_its_own_handler,
+        "changes_alarm",
+        "it changed the SIGALRM signal handler, which switches the time limit of 5 s off, and it "
+        "raised TimeoutError: my own time limit after 0.2 s",
+    ),
+    named(
+        check_softmax,
+        softmax_that_cancels_the_timer,
+        "changes_alarm",
+        "it changed the SIGALRM timer, which switches the time limit of 5 s off",
+    ),
+    # regressions: put back, x was reported as "changed in place"; a loss of shape (1,) was unnamed
+    named(
+        check_numerical_gradient,
+        numerical_gradient_nditer_on_callers_x,
+        "modifies_input",
+        "moves x while it runs (f sees the caller's x perturbed)",
+    ),
+    named(
+        check_cross_entropy_loss,
+        loss_of_shape_1,
+        "wrong_return_type",
+        "returns an array of shape (1,) for the loss; return a float, e.g. float(loss)",
+    ),
     # what any learner's function may do, for every checker
     *(
         named(checker, not_implemented, "not_implemented", "not implemented yet")
@@ -1332,3 +1555,51 @@ def test_every_checker_has_the_same_keyword_arguments():
             "max_products_in_loop",
         ]
         assert parameters["time_limit"].default == 5.0
+
+
+# --- regressions: what the learner's function does to the checker's alarm and trace ---
+
+
+@pytest.mark.parametrize("time_limit", [5.0, None])
+def test_a_trace_function_set_by_the_learner_is_removed(time_limit):
+    before = sys.gettrace()
+    result = check_softmax(softmax_that_sets_a_tracer, cases=3, time_limit=time_limit)
+    after = sys.gettrace()
+    sys.settrace(before)
+    assert result.passed, result.message
+    assert after is before
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="no SIGALRM on this platform")
+@pytest.mark.parametrize(
+    "function", [softmax_with_its_own_alarm, softmax_with_its_own_handler], ids=right_id
+)
+def test_the_learners_own_alarm_is_named_and_the_checkers_state_put_back(function):
+    handler_before = signal.getsignal(signal.SIGALRM)
+    started = time.monotonic()
+    result = check_softmax(function)
+    assert time.monotonic() - started < 2  # stopped by its own 0.2 s alarm, not after 5 s
+    assert result.mistake == "changes_alarm"
+    assert "had not returned after" not in result.message
+    assert "ran no further cases" in result.message and result.cases == 1
+    assert signal.getsignal(signal.SIGALRM) is handler_before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_a_local_helper_is_read_before_a_global_function_of_the_same_name():
+    result = check_rnn_backward(rnn_backward_with_a_local_step, max_products_in_loop=1)
+    assert result.passed, result.message
+    stricter = check_rnn_backward(rnn_backward_with_a_local_step, max_products_in_loop=0)
+    assert stricter.mistake == "too_many_products_in_loop"
+    assert "your function has 1: `step(dz[:, :, t])` (line " in stricter.message
+
+
+def test_of_two_lambdas_on_one_line_the_one_passed_is_read():
+    result = check_softmax(softmax_at_once, loops_allowed=False)
+    assert result.passed, result.message
+
+
+def test_a_caller_x_moved_and_put_back_is_not_said_to_be_changed_in_place():
+    result = check_numerical_gradient(numerical_gradient_nditer_on_callers_x)
+    assert "changes its argument x in place" not in result.message
+    assert "holds its old values again when it returns" in result.message

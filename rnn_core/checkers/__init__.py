@@ -25,12 +25,20 @@ loops_allowed=True, max_products_in_loop=None)`.
   not returned by then, usually an endless `while` loop, is stopped and gets the verdict
   "timed_out", and no further case is run. This uses the SIGALRM signal, which JupyterLab's kernel
   allows on Linux and macOS, where cells run in the main thread; on Windows, and in a thread other
-  than the main one, the checker runs your function without a time limit.
+  than the main one, the checker runs your function without a time limit. A function that
+  changes the SIGALRM handler or timer itself (signal.signal, signal.alarm, signal.setitimer)
+  switches the limit off and gets the verdict "changes_alarm"; one that switches it off and then
+  never returns cannot be stopped (interrupt the kernel). Whatever your function does to them,
+  the signal handler, the timer and the trace function (sys.settrace) that were there before the
+  checker was called are put back.
 - loops_allowed=False: the exercise asks for no loop. The checker reads your function's source
-  and fails it if it has a `for` or `while` loop or a comprehension.
+  and fails it if it has a `for` or `while` loop or a comprehension (even one that only copies a
+  dict), or calls a function that has one.
 - max_products_in_loop=k: the exercise allows at most k matrix products inside the loop (`@`,
   np.dot, np.matmul, .dot, np.einsum; a call of another function counts as the products in its
-  body, so a loop that calls rnn_cell_backward holds 4).
+  body, so a loop that calls rnn_cell_backward holds 4). Both rules follow the calls they can
+  tell from the source (a global function, a nested def, a lambda, a local alias such as
+  `back = rc.rnn_cell_backward`); `source.py` lists what they cannot see.
   Notebook 06 uses check_output_layer_backward(fn, loops_allowed=False) and
   check_rnn_backward(fn, max_products_in_loop=1).
 
@@ -164,7 +172,8 @@ check_cross_entropy_loss = CROSS_ENTROPY_LOSS.checker(
 
     y_pred has shape (n_y, m, T_x), y holds integer labels of shape (m, T_x) (notebooks 03, 05).
     Recognises: divided by T_x, or by m * T_x, instead of m; not divided at all; labels on the
-    wrong axis or read transposed; a missing minus sign.
+    wrong axis or read transposed; a missing minus sign. An array of shape (1,) is not a float:
+    it gets the verdict "wrong_return_type", which says to return float(loss).
     """,
 )
 

@@ -19,6 +19,7 @@ seen rather than reproduced (`Exercise.sign`: float32 values reaching f), or are
 of a result rather than its values (`Exercise.structure`: a cache in the wrong order).
 """
 
+import time
 import warnings
 from collections.abc import Callable, Mapping
 from contextlib import contextmanager
@@ -40,11 +41,13 @@ from rnn_core.gradcheck import relative_error
 
 from .learner import WrongReturnError, describe, error_text, read_exception, read_output
 from .messages import (
+    changes_alarm_text,
     count_text,
     exception_hint,
     fmt,
     headline,
     modified_text,
+    one_number_text,
     passed_text,
     shape_text,
     timed_out_text,
@@ -61,6 +64,7 @@ VERDICTS = (
     ("timed_out", "the function had not returned after the time limit: an endless loop?"),
     ("raises_exception", "the function raised an exception that matches no known mistake"),
     ("wrong_return_type", "the function returned the wrong kind of object, or a key is missing"),
+    ("changes_alarm", "the function changes the SIGALRM handler or timer of the time limit"),
     ("modifies_input", "the function changes one of its arguments in place"),
     ("output_all_zeros", "an output is all zeros where rnn_core's is not: never filled in?"),
     ("loop_not_allowed", "the exercise asks for no loop, and the function has one"),
@@ -130,13 +134,17 @@ class Outcome:
         self.outputs = None  # what it returned: {name: Output}
         self.problems = []  # one Problem per output that differs from rnn_core's
         self.structure = None  # (Known, text) when a returned cache has the wrong form
-        self.modified = []  # the names of the arguments it changed in place
+        self.modified = []  # the names of the arguments it changed in place (or moved)
+        self.moved = []  # those of them it moved while it ran but put back before returning
+        self.changed_alarm = None  # "handler" or "timer": it changed the checker's SIGALRM
+        self.seconds = None  # how long the call took
         self.largest = 0.0  # the largest relative error of the outputs that agree
 
     @property
     def wrong(self):
         return (
             self.timed_out
+            or self.changed_alarm is not None
             or self.error is not None
             or self.wrong_return is not None
             or bool(self.problems)
@@ -352,8 +360,8 @@ class Exercise:
         with quiet():
             for number, case in enumerate(planned, start=1):
                 outcomes.append(self.run(fn, number, case, limit))
-                if outcomes[-1].timed_out:
-                    break  # the next case would most likely hang too
+                if outcomes[-1].timed_out or outcomes[-1].changed_alarm:
+                    break  # the next case would most likely hang too, or run without a limit
             verdict = self.verdict(outcomes, len(planned), limit)
         if verdict.passed:
             rule = rule_problem(fn, loops_allowed, max_products_in_loop)
@@ -373,19 +381,26 @@ class Exercise:
         reference_values, expected = self.read(self.reference(*case.make()))
         outcome = Outcome(number, case, expected)
         outcome.args, untouched = case.make(), case.make()
+        time_limit = TimeLimit(limit)
         try:
-            with TimeLimit(limit):
+            with time_limit:
                 self._call(fn, outcome, reference_values)
-                outcome.modified = self._modified(untouched, outcome.args)
+                outcome.modified, outcome.moved = self._modified(untouched, outcome.args)
         except TimedOut:
             outcome.timed_out = True
+        outcome.changed_alarm = time_limit.changed
+        outcome.seconds = time.monotonic() - time_limit.started
+        if outcome.timed_out or outcome.changed_alarm:
             return outcome
         if outcome.outputs is None:
             return outcome
         for name, letters in self.outputs.items():
             got = outcome.outputs[name]
-            if got.problem is not None:
-                outcome.wrong_return = got.problem
+            problem = got.problem
+            if problem is None and letters == () and got.array.shape != ():
+                problem = one_number_text(name, got.array.shape)
+            if problem is not None:
+                outcome.wrong_return = problem
                 outcome.problems = []
                 break
             problem, error = compare(name, got, expected[name].array, letters, case)
@@ -427,7 +442,8 @@ class Exercise:
         return None
 
     def _modified(self, untouched, after):
-        """The names of the arguments that the call changed (or moved and put back)."""
+        """(the names of the arguments that the call changed or moved, those of them that it
+        only moved: put back before it returned)."""
         modified = []
         for name, before, now in zip(self.arguments, untouched, after):
             try:
@@ -438,9 +454,10 @@ class Exercise:
                 same_value = False
             if not same_value:
                 modified.append(name)
+        moved = []
         if self.moved is not None:
-            modified += [name for name in self.moved(after) if name not in modified]
-        return modified
+            moved = [name for name in self.moved(after) if name not in modified]
+        return modified + moved, moved
 
     # --- recognising ---
 
@@ -490,6 +507,8 @@ class Exercise:
         def result(mistake, lines):
             return CheckResult(name, False, run, mistake, "\n".join(lines))
 
+        if outcomes[-1].changed_alarm:
+            return result("changes_alarm", [changes_alarm_text(name, outcomes[-1], planned, limit)])
         if outcomes[-1].timed_out:
             return result("timed_out", [timed_out_text(name, outcomes[-1], planned, limit)])
         if first is not None and first.error and issubclass(first.error.kind, NotImplementedError):

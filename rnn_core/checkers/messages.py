@@ -34,6 +34,28 @@ def timed_out_text(name, outcome, planned, limit):
     )
 
 
+def changes_alarm_text(name, outcome, planned, limit):
+    """The text for a function that replaced the checker's SIGALRM handler or changed its timer."""
+    what = {"handler": "the SIGALRM signal handler", "timer": "the SIGALRM timer"}
+    if outcome.timed_out:
+        ended = f"an alarm stopped it after {outcome.seconds:.1f} s, before the time limit"
+    elif outcome.error is not None:
+        ended = f"it raised {outcome.error.text} after {outcome.seconds:.1f} s"
+    else:
+        ended = f"it returned after {outcome.seconds:.1f} s"
+    limit_text = "" if limit is None else f" of {limit:g} s"
+    return (
+        f"{name}: your function changes the SIGALRM signal handler or timer, which the checker "
+        f"uses for its time limit; remove the signal calls (signal.signal, signal.alarm, "
+        f"signal.setitimer) from it. On case {outcome.number} of {planned} "
+        f"({outcome.case.describe()}) it changed {what[outcome.changed_alarm]}, which switches "
+        f"the time limit{limit_text} off, and {ended}; the checker ran no further cases and did "
+        "not judge the values. The checker stops a function that runs too long by itself "
+        "(time_limit=...); a function that switches the alarm off and then never returns "
+        "cannot be stopped but by interrupting the kernel."
+    )
+
+
 def passed_text(name, outcomes):
     """The text "matches rnn_core on 20 random cases (max relative error 2.2e-16, tolerance
     1e-10).", with one part per group of cases compared with the same thing at one tolerance."""
@@ -91,6 +113,20 @@ def exception_hint(error, signature):
     return f"the checker calls {signature}; the message above says what went wrong."
 
 
+def one_number_text(name, shape):
+    """The text for an array returned where one number is expected."""
+    short = name.removeprefix("the ")
+    if len(shape) and all(size == 1 for size in shape):
+        return (
+            f"your function returns an array of shape {shape} for {name}; return a float, e.g. "
+            f"float({short}) (an array of one number is not a number: formatting it with "
+            f"f'{{{short}:.4f}}' raises)"
+        )
+    return (
+        f"your function returns an array of shape {shape} for {name}, where one number is expected"
+    )
+
+
 def shape_text(letters, shape):
     """The text "(n_x, m) = (3, 2)"; "() (one number)" for a scalar; the bare shape without
     letters."""
@@ -118,8 +154,15 @@ def modified_text(name, outcome, planned, first, explanation=None):
         opening = f"{name}: the values match {outcome.case.against}, but the function"
     else:
         opening = f"{name}: the function"
+    if argument in outcome.moved:
+        did = (
+            f"moves {argument} while it runs (f sees the caller's {argument} perturbed), though "
+            f"{argument} holds its old values again when it returns"
+        )
+    else:
+        did = f"changes its argument {argument} in place"
     lines = [
-        f"{opening} changes its argument {argument} in place (case {outcome.number} of {planned}).",
+        f"{opening} {did} (case {outcome.number} of {planned}).",
         f"Likely mistake: {explanation}",
     ]
     if first is not None:
