@@ -41,7 +41,7 @@ from .dynamics import (
     truncated_bptt_gradients,
 )
 from .gradcheck import (
-    error_bound,
+    format_error,
     gradient_check,
     loss_functions,
     numerical_gradient,
@@ -79,7 +79,7 @@ __all__ = [
     "numerical_gradient",
     "relative_error",
     "gradient_check",
-    "error_bound",
+    "format_error",
     "loss_functions",
     "numerical_gradients",
     "spectral_radius",

@@ -85,9 +85,12 @@ def _value_of_f(f, point, index, h):
 def relative_error(a, b):
     """max over entries of |a - b| / max(1e-8, |a| + |b|).
 
-    Scale-free where the gradients are large, and an absolute error where both are below 1e-8
-    (so two gradients that are both zero, or both tiny, agree). Typical readings in float64 with
-    h = 1e-5: below 1e-7 is a correct gradient, around 1e-5 deserves a look, above 1e-3 is a bug.
+    Scale-free where the gradients are large. Where |a| + |b| is below 1e-8 it divides by 1e-8
+    instead, so the reading there is |a - b| / 1e-8: two entries that are both exactly zero read 0,
+    but 0 against 1e-12 reads 1e-4. Typical readings in float64 with h = 1e-5, for gradients whose
+    entries are well above the round-off floor eps * |loss| / h of a numerical entry: below 1e-7
+    is a correct gradient, around 1e-5 deserves a look, above 1e-3 is a bug. Where entries come
+    near that floor, a correct gradient can read 1e-3 or more (notebook 03).
     """
     a = to_float_array("a", a)
     b = to_float_array("b", b)
@@ -121,21 +124,17 @@ def numerical_gradients(x, y, a0, parameters, h=1e-5):
     }
 
 
-def error_bound(error, tolerance):
-    """A measured error as "< 1e-k": the smallest power of ten above it, never below tolerance/10.
+def format_error(error):
+    """A measured error as text with its two significant digits: 8.1e-11, 0.0034 as 3.4e-03, 0 as 0.
 
-    The last digits of a round-off-sized error differ between computers (another processor, another
-    linear-algebra library), so notebooks print this instead of the digits: "< 1e-09" next to
-    "tolerance 1e-08" says the error is at least ten times below the tolerance, on any computer.
-    Formatting only; it computes nothing. `error` must be a finite number >= 0 (a NaN error is
-    refused: it would otherwise read as a pass).
+    Two digits are the ones that carry meaning: the first says how large the error is, the second
+    tells two readings apart. The digits of a round-off-sized error (below about 1e-7 here) differ
+    between computers (another processor, another linear-algebra library); read them as a size,
+    not as an exact value. Formatting only; it computes nothing. `error` must be a finite number
+    >= 0 (a NaN error is refused: it would otherwise read as a pass).
     """
-    tolerance = check_positive_float("tolerance", tolerance)
     error = check_nonnegative_float("error", error)
-    floor_exponent = round(np.log10(tolerance)) - 1
-    exponent = int(np.floor(np.log10(error))) + 1 if error > 0 else floor_exponent
-    # the power of ten as text: 10.0 ** 309 overflows and 10.0 ** -324 is 0, but "1e+309" is fine
-    return f"< 1e{max(exponent, floor_exponent):+03d}"
+    return "0" if error == 0 else f"{error:.1e}"
 
 
 def gradient_check(

@@ -25,6 +25,7 @@ Without a browser (tests, scripts), set a control's value and read the result::
     dashboard.redraws                       # how many times it has been drawn
 """
 
+import base64
 import html
 import io
 import math
@@ -33,10 +34,11 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import Normalize, SymLogNorm
+from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
 from . import plots
-from ._validation import check_int, check_positive_int, check_seed
+from ._validation import check_callable, check_int, check_positive_int, check_seed
 from .dynamics import (
     backpropagate_from_last_step,
     gradient_norms,
@@ -51,7 +53,10 @@ from .rnn import rnn_forward
 from .sampling import next_char_probabilities, sample
 
 SLIDER_STYLE = {"description_width": "initial"}
-SLIDER_LAYOUT = {"width": "340px"}
+# A control keeps its width and the row of controls wraps: in a narrow notebook column (1024 px
+# with the file browser open) a slider moves to the next line instead of shrinking to nothing.
+SLIDER_LAYOUT = {"width": "340px", "flex": "0 0 auto"}
+CONTROLS_LAYOUT = {"flex_flow": "row wrap", "width": "100%"}
 
 
 def _slider(kind, description, value, low, high, step, **options):
@@ -76,12 +81,20 @@ def float_slider(description, value, low, high, step):
     return _slider(widgets.FloatSlider, description, value, low, high, step, readout_format=".2f")
 
 
+NICE_STEPS = (10, 12, 15, 20, 25, 30, 40, 50, 60, 80)  # per decade: at most a quarter left empty
+
+
 def nice_limit(n):
-    """The smallest of 10, 20, 50, 100, 200, 500, … that is at least n: an axis end for n steps."""
-    limit = 10
-    while limit < n:
-        limit = limit * 5 // 2 if str(limit)[0] == "2" else limit * 2
-    return limit
+    """An axis end for n time steps: n itself up to 10, else the smallest of 12, 15, 20, 25, 30,
+    40, 50, 60, 80, 100, 120, … that is at least n (so that most moves reuse a drawn background)."""
+    if n <= 10:
+        return max(n, 1)
+    scale = 1
+    while True:
+        for step in NICE_STEPS:
+            if step * scale >= n:
+                return step * scale
+        scale *= 10
 
 
 def decade_limits(values):
@@ -106,7 +119,13 @@ class Dashboard:
     Subclasses build the figure, list the artists that change in `self.dynamic`, and define
     `update()`, which recomputes, sets those artists' data, sets axis limits and returns a key
     (any hashable) that names everything else in the picture: two updates that return the same key
-    share one background.
+    share one background. An update that changes how wide the tick labels are (a time axis to 100
+    instead of 50, a colour bar to 1e12) sets `self.layout_signature` to something new, and the
+    layout is solved again for it, so that no label is clipped at the figure's edge.
+
+    Displayed, a dashboard is its live widget in JupyterLab; the same output also carries a PNG of
+    the picture as it was first drawn, which is what a page without a kernel (GitHub, nbviewer, a
+    static book) shows in its place.
     """
 
     dpi = 100
@@ -125,13 +144,13 @@ class Dashboard:
         self.messages = widgets.Output()
         self.redraws = 0
         self.relayout = True
+        self.layout_signature = self.drawn_signature = None
         self.backgrounds = {}
         self.redraw()
         for control in controls.values():
             control.observe(self._on_change, names="value")
-        self.widget = widgets.VBox(
-            [widgets.HBox(list(controls.values())), self.image, *extra, self.messages]
-        )
+        row = widgets.HBox(list(controls.values()), layout=CONTROLS_LAYOUT)
+        self.widget = widgets.VBox([row, self.image, *extra, self.messages])
 
     @property
     def png(self):
@@ -148,7 +167,7 @@ class Dashboard:
 
     def redraw(self):
         key = self.update()
-        if self.relayout:
+        if self.relayout or self.layout_signature != self.drawn_signature:
             # Solve the layout once, on a full draw; then keep every axes and colour bar where it
             # is (solving it again costs as much as the rest of a draw). An update() that changes
             # the width of labels sets self.relayout = True for its next draw.
@@ -157,6 +176,7 @@ class Dashboard:
             self.figure.set_layout_engine("none")
             self.backgrounds.clear()
             self.relayout = False
+            self.drawn_signature = self.layout_signature
         background = self.backgrounds.get(key)
         if background is None:
             self.canvas.draw()  # everything but the dynamic artists
@@ -185,7 +205,11 @@ class Dashboard:
             self.redraw()
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        names = ", ".join(control.description for control in self.controls.values())
+        bundle["text/plain"] = f"{type(self).__name__} ({names}): run the notebook to move it"
+        bundle["image/png"] = base64.b64encode(self.png).decode("ascii")
+        return bundle
 
 
 LONGEST = 1000  # the largest max_T_x: ρ^T_x stays finite in float64 at every ρ a control allows
@@ -203,6 +227,11 @@ def _sequence(n_x, n_a, n_y, max_T_x, seed):
     why = f" (beyond {LONGEST} steps, ρ^T_x at ρ = 1.5 leaves the range of float64)"
     max_T_x = check_int("max_T_x", max_T_x, 2, LONGEST, why)
     return random_problem(n_x, n_a, n_y, 1, max_T_x, seed, bias_scale=0.0, a0_scale=0.0)
+
+
+def _whole_steps(ax):
+    """Ticks on whole time steps only: a sequence of 2 steps is not labelled 1.2, 1.4, …"""
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
 
 
 def _scaled(base, scale):
@@ -227,6 +256,7 @@ class ForwardDashboard(Dashboard):
         self.hidden_image, _ = plots.draw_hidden_states(self.hidden_ax, np.zeros((n_a, 1)))
         self.output_image, _ = plots.draw_probabilities(self.output_ax, np.zeros((n_y, 1)))
         self.hidden_ax.set_xlabel("")
+        _whole_steps(self.output_ax)  # shared with the top panel
         dynamic = [self.hidden_image, self.output_image, self.hidden_ax.title]
         super().__init__(controls, figure, dynamic)
 
@@ -238,6 +268,7 @@ class ForwardDashboard(Dashboard):
         plots.set_heatmap(self.output_image, y_pred[:, 0, :])
         limit = nice_limit(T_x)
         self.output_ax.set_xlim(0.5, limit + 0.5)  # shared with the top panel
+        self.layout_signature = len(str(limit))  # the width of the last tick label
         rho = spectral_radius(parameters["Waa"])
         self.hidden_ax.set_title(
             f"Hidden states a⟨t⟩ (weight scale {scale:.2f}, spectral radius of Waa {rho:.2f})"
@@ -250,43 +281,127 @@ class BPTTDashboard(Dashboard):
 
     Two lines: the gradient that reaches a⟨t⟩ from the output at step t alone, and the whole
     gradient, which adds what flows back from all later steps through Waa.
+
+    cell_backward: optionally, your own `rnn_cell_backward(da_next, cache)`. The dashboard then
+    steps back through time with it, from t = T_x to 1 (da_next = the output's share at step t plus
+    the da_prev your function returned for step t + 1), and draws the whole gradient it finds as a
+    third line, with how far it lies from rnn_core's. If your function raises or returns something
+    unusable, the dashboard says so under the picture and draws rnn_core's lines only.
     """
 
-    def __init__(self, n_x=3, n_a=16, n_y=4, max_T_x=200, seed=0):
+    def __init__(self, n_x=3, n_a=16, n_y=4, max_T_x=200, seed=0, cell_backward=None):
         self.x, self.y, self.a0, self.base = _sequence(n_x, n_a, n_y, max_T_x, seed)
+        if cell_backward is not None:
+            what = "a function (da_next, cache) -> dict of gradients"
+            cell_backward = check_callable("cell_backward", cell_backward, what)
+        self.cell_backward = cell_backward
         controls = {
             "T_x": int_slider("sequence length T_x", min(50, max_T_x), 2, max_T_x),
             "scale": float_slider("weight scale", 1.0, 0.1, 3.0, 0.1),
         }
         figure, axes = plots.new_figure(height=3.6)
         self.ax = axes[0, 0]
+        _whole_steps(self.ax)
         one = np.ones(1)
         self.total_line = plots.draw_gradient_norms(self.ax, one, one, "whole gradient ‖∂L/∂a⟨t⟩‖")
         self.local_line = plots.draw_gradient_norms(
             self.ax, one, one, "from the output at step t only", style="--", marker=None
         )
+        dynamic = [self.total_line, self.local_line, self.ax.title]
+        extra = []
+        if cell_backward is not None:
+            (self.yours_line,) = self.ax.plot(
+                one,
+                one,
+                linestyle="none",
+                marker="x",
+                markersize=6,
+                color="C3",
+                label="whole gradient, with your rnn_cell_backward",
+            )
+            self.yours_note = widgets.HTML()
+            dynamic.append(self.yours_line)
+            extra.append(self.yours_note)
         self.ax.legend(loc="upper left", fontsize=9)
-        super().__init__(controls, figure, [self.total_line, self.local_line, self.ax.title])
+        super().__init__(controls, figure, dynamic, extra)
 
     def update(self):
         T_x, scale = self.controls["T_x"].value, self.controls["scale"].value
         parameters = _scaled(self.base, scale)
         x, y = self.x[:, :, :T_x], self.y[:, :T_x]
-        a, y_pred, _ = rnn_forward(x, self.a0, parameters)
-        local = gradient_norms(output_layer_backward(y_pred, y, a, parameters)["da"])
+        a, y_pred, caches = rnn_forward(x, self.a0, parameters)
+        da = output_layer_backward(y_pred, y, a, parameters)["da"]
+        local = gradient_norms(da)
         total = gradient_norms(hidden_state_gradients(x, y, self.a0, parameters))
         t = np.arange(1, T_x + 1)
         self.total_line.set_data(t, total)
         self.local_line.set_data(t, local)
+        if self.cell_backward is not None:
+            self._draw_yours(t, da, caches[0], total)
         limit = nice_limit(T_x)
         low, high = decade_limits(np.concatenate([total, local]))
         y_limits = (low, high * 10)  # an empty decade on top, where the legend sits
         self.ax.set_xlim(0.5, limit + 0.5)
         self.ax.set_ylim(*y_limits)
+        self.layout_signature = len(str(limit))
         self.ax.set_title(
             f"Gradient reaching each hidden state (T_x = {T_x}, weight scale {scale:.2f})"
         )
         return limit, y_limits
+
+    def _draw_yours(self, t, da, cell_caches, total):
+        """Step back with the learner's cell backward; draw what it gives, or say why not."""
+        norms, problem = _whole_gradient_norms(self.cell_backward, da, cell_caches)
+        if problem is None:
+            difference = np.max(np.abs(norms - total) / total)
+            self.yours_line.set_data(t, norms)
+            self.yours_note.value = (
+                "<b>Your rnn_cell_backward</b> (× marks): the largest relative difference "
+                f"from rnn_core's whole gradient is {difference:.1e}."
+            )
+        else:
+            self.yours_line.set_data([], [])
+            self.yours_note.value = (
+                f"<b>Your rnn_cell_backward</b> is not drawn: {html.escape(problem)}"
+            )
+
+
+def _whole_gradient_norms(cell_backward, da, cell_caches):
+    """‖∂L/∂a⟨t⟩‖ for t = 1 … T_x from stepping back with `cell_backward`, and None; or None and
+    a sentence saying why it could not be done. The function gets copies: it can change nothing."""
+    n_a, m, T_x = da.shape
+    norms = np.zeros(T_x)
+    da_prev = np.zeros((n_a, m))
+    for t in reversed(range(T_x)):  # code index t holds step ⟨t + 1⟩
+        da_next = da[:, :, t] + da_prev  # (n_a, m): the output's share plus the later steps'
+        norms[t] = np.linalg.norm(da_next)
+        a_next, a_prev, xt, parameters = cell_caches[t]
+        copied = {key: value.copy() for key, value in parameters.items()}
+        cache = (a_next.copy(), a_prev.copy(), xt.copy(), copied)
+        try:
+            gradients = cell_backward(da_next.copy(), cache)
+        except NotImplementedError:
+            return None, "it is not implemented yet (it raised NotImplementedError)."
+        except Exception as error:  # a learner's bug is a message, not a broken dashboard
+            return None, f"it raised {type(error).__name__}: {error}"
+        da_prev = gradients.get("da_prev") if isinstance(gradients, dict) else None
+        if not isinstance(da_prev, np.ndarray) or da_prev.shape != (n_a, m):
+            return None, (
+                f"it must return a dict whose 'da_prev' is an array of shape (n_a, m) = "
+                f"({n_a}, {m}); at step {t + 1} it returned {_describe(gradients)}."
+            )
+        if not np.all(np.isfinite(da_prev)):
+            return None, f"its da_prev at step {t + 1} holds NaN or inf."
+    return norms, None
+
+
+def _describe(gradients):
+    if not isinstance(gradients, dict):
+        return f"a {type(gradients).__name__}"
+    da_prev = gradients.get("da_prev")
+    if da_prev is None:
+        return f"a dict without 'da_prev' (keys {sorted(gradients)})"
+    return f"'da_prev' of shape {np.shape(da_prev)}"
 
 
 class VanishingDashboard(Dashboard):
@@ -312,18 +427,23 @@ class VanishingDashboard(Dashboard):
                 value="tanh",
                 description="nonlinearity",
                 style=SLIDER_STYLE,
+                layout={"flex": "0 0 auto"},
             ),
         }
         figure, axes = plots.new_figure(height=6.0, nrows=2)
         self.state_ax, self.grad_ax = axes[0, 0], axes[1, 0]
+        _whole_steps(self.state_ax)
+        _whole_steps(self.grad_ax)
         self.state_image, self.colorbar = plots.draw_hidden_states(
             self.state_ax, np.zeros((n_a, 1))
         )
         one = np.ones(1)
         self.norm_line = plots.draw_gradient_norms(self.grad_ax, one, one, "‖∂L/∂a⟨t⟩‖")
         (self.reference_line,) = self.grad_ax.plot(one, one, "k--", linewidth=1, label="ρ^(T−t)")
-        self.grad_ax.legend(loc="upper center", fontsize=9)
-        self.drawn_tick_width = None
+        # above the panel, under its title, not on it: at some setting the lines cross every part
+        self.grad_ax.legend(
+            loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=9, frameon=False
+        )
         dynamic = [
             self.state_image,
             self.norm_line,
@@ -361,9 +481,8 @@ class VanishingDashboard(Dashboard):
             big = f"1e{round(math.log10(colour_limit))}"
             self.colorbar.set_ticks([-colour_limit, 0, colour_limit], labels=[f"−{big}", "0", big])
             tick_width = len(big)
-        self.relayout = tick_width != self.drawn_tick_width  # wider or narrower colour-bar labels
-        self.drawn_tick_width = tick_width
         limit = nice_limit(T_x)
+        self.layout_signature = (len(str(limit)), tick_width)  # tick and colour-bar label widths
         self.state_ax.set_xlim(0.5, limit + 0.5)
         self.state_ax.set_title(
             f"Hidden states, {nonlinearity} RNN, ρ = {rho:.2f}: largest |a| = {largest:.2g}"
@@ -375,7 +494,9 @@ class VanishingDashboard(Dashboard):
         y_limits = decade_limits(np.concatenate([norms, reference]))
         self.grad_ax.set_xlim(0.5, limit + 0.5)
         self.grad_ax.set_ylim(*y_limits)
-        self.grad_ax.set_title(f"Gradient from the last step back to step t ({nonlinearity})")
+        self.grad_ax.set_title(
+            f"Gradient from the last step back to step t ({nonlinearity})", pad=20
+        )
         return limit, y_limits, nonlinearity, colour_limit
 
 
@@ -406,6 +527,18 @@ class SamplingDashboard(Dashboard):
         positions = np.arange(len(self.order))
         self.bars = self.ax.bar(positions, np.zeros(len(self.order)), color="C0", edgecolor="black")
         self.ax.set_xticks(positions, labels=[_printable(chars[i]) for i in self.order])
+        uniform = 1 / len(chars)
+        self.ax.axhline(uniform, color="black", linestyle="--", linewidth=1)
+        self.ax.annotate(
+            f"uniform, 1/V = 1/{len(chars)}",
+            (1.0, uniform),
+            xycoords=("axes fraction", "data"),
+            xytext=(-4, 3),
+            textcoords="offset points",
+            ha="right",
+            va="bottom",
+            fontsize=9,
+        )
         self.ax.set_ylim(0, 1)
         self.ax.set_xlabel(
             f"next character after {prompt!r} (the {len(self.order)} most likely at τ = 1)"

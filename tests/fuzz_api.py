@@ -1683,13 +1683,12 @@ def build_relative_error(rng):
     return make_call("relative_error", rc.relative_error, ctx, arguments)
 
 
-def build_error_bound(rng):
+def build_format_error(rng):
     ctx = Context(rng)
     arguments = {
         "error": (float(rng.uniform(1e-12, 1e-6)), PositiveFloat(True, huge=VALID, tiny=VALID)),
-        "tolerance": (1e-7, PositiveFloat(huge=VALID, tiny=VALID)),
     }
-    return make_call("error_bound", rc.error_bound, ctx, arguments)
+    return make_call("format_error", rc.format_error, ctx, arguments)
 
 
 def _loss_function_values(functions):
@@ -2228,7 +2227,7 @@ SPECS = {
         extra=gradient_check_extra,
         tolerance={"float64": (1e-3, 1e-6), "float32": (1.0, 1.0)},
     ),
-    "error_bound": build_error_bound,
+    "format_error": build_format_error,
     "loss_functions": build_problem_function(
         rc.loss_functions, result=_loss_function_values, dtype_view=lambda r: None
     ),

@@ -120,9 +120,9 @@ def test_float32_stays_float32():
     assert all(o.kind == "correct result" for o in outcomes), [str(o) for o in outcomes if not o.ok]
 
 
-def test_error_bound_numerical_gradient_and_seeds():
+def test_format_error_numerical_gradient_and_seeds():
     specs = [
-        "error_bound",
+        "format_error",
         "numerical_gradient",
         "gradient_check",
         "initialize_parameters",

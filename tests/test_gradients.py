@@ -29,7 +29,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from rnn_core import (
-    error_bound,
+    format_error,
     gradient_check,
     numerical_gradient,
     numerical_gradients,
@@ -265,12 +265,13 @@ def test_numerical_gradients_cover_every_array_and_match_backpropagation():
         np.testing.assert_allclose(gradients["d" + name], values, rtol=1e-6, atol=1e-9)
 
 
-def test_error_bound_rounds_up_to_a_power_of_ten_and_never_below_a_tenth_of_the_tolerance():
-    assert error_bound(3.2e-5, 1e-3) == "< 1e-04"
-    assert error_bound(1e-5, 1e-3) == "< 1e-04"  # 1e-5 is not below 1e-5: the next power up
-    assert error_bound(4.4e-16, 1e-12) == "< 1e-13"  # round-off: the floor, tolerance / 10
-    assert error_bound(0.0, 1e-8) == "< 1e-09"
-    assert error_bound(0.5, 1e-8) == "< 1e+00"
+def test_format_error_shows_two_significant_digits():
+    assert format_error(8.0642e-11) == "8.1e-11"
+    assert format_error(3.25e-3) == "3.2e-03"  # round half to even, as Python's format does
+    assert format_error(0.0) == "0"
+    assert format_error(0.5) == "5.0e-01"
+    assert format_error(1e300) == "1.0e+300"
+    assert format_error(5e-324) == "4.9e-324"  # the smallest subnormal, printed as it is
 
 
 # --- the fused path equals the step-by-step composition ---

@@ -570,15 +570,10 @@ GRADCHECK = [
         ValueError,
         "loss_and_gradients must return (loss, gradients); its gradients lack",
     ),
-    bad("error_bound of NaN", lambda: rc.error_bound(np.nan, 1e-8), ValueError, "error must be"),
-    bad("error_bound of -1", lambda: rc.error_bound(-1, 1e-8), ValueError, "error must be"),
-    bad("error_bound of inf", lambda: rc.error_bound(np.inf, 1e-8), ValueError, "error must be"),
-    bad(
-        "error_bound with tolerance 0",
-        lambda: rc.error_bound(1e-9, 0.0),
-        ValueError,
-        "tolerance must be a finite number > 0",
-    ),
+    bad("format_error of NaN", lambda: rc.format_error(np.nan), ValueError, "error must be"),
+    bad("format_error of -1", lambda: rc.format_error(-1), ValueError, "error must be"),
+    bad("format_error of inf", lambda: rc.format_error(np.inf), ValueError, "error must be"),
+    bad("format_error of a str", lambda: rc.format_error("1e-9"), TypeError, "error must be"),
 ]
 
 DYNAMICS = [

@@ -4,6 +4,7 @@ What a dashboard shows is compared with the tests' reference RNN (`helpers`) and
 gradients, not with the rnn_core functions the dashboard calls.
 """
 
+import base64
 import html.parser
 
 import numpy as np
@@ -213,4 +214,131 @@ def test_log_axis_limits_leave_room_around_the_data():
     assert decade_limits(np.array([1.0, 1.0])) == (0.1, 10.0)  # a flat line at 1 is not on an edge
     assert decade_limits(np.array([3e-4, 2.0])) == (1e-4, 10.0)
     assert decade_limits(np.array([0.0, -1.0])) == (0.1, 10.0)  # nothing positive: a default
-    assert [nice_limit(n) for n in (1, 10, 11, 37, 51, 200)] == [10, 10, 20, 50, 100, 200]
+    steps = (1, 2, 10, 11, 37, 51, 61, 101, 200, 999)
+    assert [nice_limit(n) for n in steps] == [1, 2, 10, 12, 40, 60, 80, 120, 200, 1000]
+    for n in range(1, 1001):  # never more than a quarter of a time axis empty
+        assert n <= nice_limit(n) and (nice_limit(n) - n) / nice_limit(n) < 0.25
+
+
+def learner_cell_backward(da_next, cache, slope=True):
+    """A learner's cell backward, written from equations (3)-(8) of notebook 02."""
+    a_next, a_prev, xt, parameters = cache
+    dz = (1 - a_next**2) * da_next if slope else da_next
+    return {
+        "dxt": parameters["Wax"].T @ dz,
+        "da_prev": parameters["Waa"].T @ dz,
+        "dWax": dz @ xt.T,
+        "dWaa": dz @ a_prev.T,
+        "dba": dz.sum(axis=1, keepdims=True),
+    }
+
+
+def test_bptt_dashboard_draws_the_learners_own_bptt_beside_rnn_cores():
+    dashboard = BPTTDashboard(cell_backward=learner_cell_backward)
+    for T_x, scale in ((50, 1.0), (7, 3.0), (200, 0.5)):
+        dashboard.controls["T_x"].value = T_x
+        dashboard.controls["scale"].value = scale
+        t, yours = dashboard.yours_line.get_data()
+        np.testing.assert_array_equal(t, np.arange(1, T_x + 1))
+        # the whole-gradient line is checked against numerical gradients above
+        np.testing.assert_allclose(yours, dashboard.total_line.get_data()[1], rtol=1e-12)
+        assert "largest relative difference" in dashboard.yours_note.value
+
+    wrong = BPTTDashboard(cell_backward=lambda d, c: learner_cell_backward(d, c, slope=False))
+    yours, total = wrong.yours_line.get_data()[1], wrong.total_line.get_data()[1]
+    assert np.max(np.abs(yours - total) / total) > 0.1  # a visible gap, and the note says how big
+    assert f"{np.max(np.abs(yours - total) / total):.1e}" in wrong.yours_note.value
+
+
+def scribbles_on_its_arguments(da_next, cache):
+    gradients = learner_cell_backward(da_next, cache)
+    da_next[:] = 0.0
+    for array in (*cache[:3], *cache[3].values()):
+        array[:] = np.nan
+    return gradients
+
+
+def test_the_learners_function_gets_copies_and_its_failures_become_a_note():
+    clean = BPTTDashboard()
+    scribbled = BPTTDashboard(cell_backward=scribbles_on_its_arguments)
+    np.testing.assert_array_equal(
+        scribbled.total_line.get_data()[1], clean.total_line.get_data()[1]
+    )
+    np.testing.assert_allclose(
+        scribbled.yours_line.get_data()[1], clean.total_line.get_data()[1], rtol=1e-12
+    )
+    for name, base in scribbled.base.items():
+        np.testing.assert_array_equal(base, clean.base[name])
+
+    def stub(da_next, cache):
+        raise NotImplementedError("write your cell backward here")
+
+    cases = [
+        (stub, "not implemented yet"),
+        (lambda d, c: 1 / 0, "it raised ZeroDivisionError: division by zero"),
+        (lambda d, c: d, "must return a dict whose &#x27;da_prev&#x27; is an array of shape"),
+        (lambda d, c: {"da_prev": d[:1]}, "shape (n_a, m) = (16, 1); at step 50 it returned"),
+        (lambda d, c: {"dxt": d}, "a dict without &#x27;da_prev&#x27;"),
+        (lambda d, c: {"da_prev": d * np.inf}, "holds NaN or inf"),
+    ]
+    for function, message in cases:
+        dashboard = BPTTDashboard(cell_backward=function)
+        assert message in dashboard.yours_note.value, dashboard.yours_note.value
+        assert len(dashboard.yours_line.get_data()[1]) == 0
+        assert not dashboard.messages.outputs  # a note, not an error
+    assert_rejects(lambda: BPTTDashboard(cell_backward="mine"), TypeError, ["cell_backward must"])
+
+
+def drawn_tick_labels(ax):
+    """The tick labels that appear: ticks inside the axis's view, with text."""
+    for axis in (ax.xaxis, ax.yaxis):
+        low, high = sorted(axis.get_view_interval())
+        for tick in axis.get_major_ticks():
+            if low <= tick.get_loc() <= high and tick.label1.get_text():
+                yield tick.label1
+
+
+@pytest.mark.parametrize(
+    "make_dashboard", [ForwardDashboard, BPTTDashboard, VanishingDashboard, sampling_dashboard]
+)
+def test_no_label_leaves_the_figure_and_no_legend_sits_on_the_data(make_dashboard):
+    dashboard = make_dashboard()
+    for name, control in dashboard.controls.items():
+        for value in extremes(control):
+            control.value = value
+            figure = dashboard.figure
+            renderer = dashboard.canvas.get_renderer()
+            inside = figure.bbox.padded(1)
+            for ax in figure.axes:
+                for label in drawn_tick_labels(ax):
+                    box = label.get_window_extent(renderer)
+                    assert inside.contains(box.x0, box.y0), (name, value, label)
+                    assert inside.contains(box.x1, box.y1), (name, value, label)
+                legend = ax.get_legend()
+                if legend is not None and not isinstance(dashboard, BPTTDashboard):
+                    # BPTT keeps an empty decade on top for its legend; the others draw it outside
+                    assert not legend.get_window_extent(renderer).overlaps(ax.bbox), name
+
+
+def test_a_saved_dashboard_carries_a_picture_of_its_first_state():
+    dashboard = ForwardDashboard()
+    bundle = dashboard._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle  # the live widget in JupyterLab
+    assert base64.b64decode(bundle["image/png"]) == dashboard.png  # shown where no kernel runs
+    assert "VBox" not in bundle["text/plain"]
+    assert "sequence length T_x" in bundle["text/plain"]
+
+
+def test_controls_wrap_instead_of_shrinking_in_a_narrow_column():
+    dashboard = VanishingDashboard()
+    row = dashboard.widget.children[0]
+    assert row.layout.flex_flow == "row wrap"
+    for control in dashboard.controls.values():
+        assert control.layout.flex == "0 0 auto", control.description
+
+
+def test_the_sampling_dashboard_marks_the_uniform_probability():
+    dashboard = sampling_dashboard()
+    V = len(dashboard.model[1])
+    levels = [line.get_ydata()[0] for line in dashboard.ax.get_lines()]
+    assert 1 / V in levels
