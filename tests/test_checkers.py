@@ -1329,6 +1329,10 @@ def test_each_mistake_is_named_with_its_explanation(made):
     assert result.mistake == made.mistake, result.message
     assert made.phrase in result.message
     assert result.mistake in dict(MISTAKES)
+    shown = str(result)  # what the notebook shows: wrapped between words, no word broken
+    assert shown.split() == result.message.split()
+    for line in shown.splitlines():
+        assert len(line) <= 88 or " " not in line.strip(), line
 
 
 def test_every_mistake_the_checkers_can_name_is_made_by_some_learner():
@@ -1458,7 +1462,8 @@ def test_a_mistake_is_named_only_if_it_also_reproduces_the_right_outputs():
 
 def test_the_result_prints_as_its_message_and_is_reproducible():
     result = check_rnn_cell_forward(cell_forward_swapped)
-    assert str(result) == repr(result) == result.message
+    assert str(result) == repr(result)
+    assert str(result).split() == result.message.split()  # the same words, only wrapped
     assert check_rnn_cell_forward(cell_forward_swapped) == result
     assert not re.search(r"0x[0-9a-f]{6,}", result.message)
 

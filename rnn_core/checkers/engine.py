@@ -19,6 +19,7 @@ seen rather than reproduced (`Exercise.sign`: float32 values reaching f), or are
 of a result rather than its values (`Exercise.structure`: a cache in the wrong order).
 """
 
+import textwrap
 import time
 import warnings
 from collections.abc import Callable, Mapping
@@ -82,7 +83,8 @@ class CheckResult:
     - cases: how many cases were run.
     - mistake: the identifier of the verdict (see `MISTAKES`) when it failed, or None when it
       passed or when its mistake is not one the checker knows.
-    - message: the explanation; printing the result (or leaving it as a cell's last line) shows it.
+    - message: the explanation; printing the result (or leaving it as a cell's last line) shows it,
+      wrapped between words to fit a notebook's column (`WIDTH` characters).
     """
 
     name: str
@@ -92,10 +94,28 @@ class CheckResult:
     message: str
 
     def __str__(self):
-        return self.message
+        return wrap(self.message)
 
     def __repr__(self):
-        return self.message
+        return wrap(self.message)
+
+
+WIDTH = 88  # characters: a notebook column at 1024 px shows this many without breaking a word
+
+
+def wrap(message, width=WIDTH):
+    """Each line of `message` broken between words at `width`; an indented line keeps its indent."""
+    lines = []
+    for line in message.splitlines():
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        lines += textwrap.wrap(
+            line,
+            width,
+            subsequent_indent=indent + "  " if indent else "",
+            break_long_words=False,
+            break_on_hyphens=False,
+        ) or [""]
+    return "\n".join(lines)
 
 
 class Known(NamedTuple):
