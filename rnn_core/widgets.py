@@ -55,7 +55,7 @@ from .sampling import next_char_probabilities, sample
 SLIDER_STYLE = {"description_width": "initial"}
 # A control keeps its width and the row of controls wraps: in a narrow notebook column (1024 px
 # with the file browser open) a slider moves to the next line instead of shrinking to nothing.
-SLIDER_LAYOUT = {"width": "340px", "flex": "0 0 auto"}
+SLIDER_LAYOUT = {"width": "420px", "flex": "0 0 auto"}  # a track of about 200 px
 CONTROLS_LAYOUT = {"flex_flow": "row wrap", "width": "100%"}
 
 

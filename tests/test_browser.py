@@ -231,6 +231,33 @@ def move_every_control(page, dashboard):
     return moved
 
 
+NARROW = {"width": 1024, "height": 900}  # a laptop window, with the file browser open beside
+SHORTEST_TRACK_PX = 150  # a slider track shorter than this is hard to set to a chosen value
+
+
+def check_narrow_window(page, dashboards, stem):
+    """At 1024 px with the file browser open, every control is whole and usable."""
+    page.set_viewport_size(NARROW)
+    browser_panel = page.locator("#filebrowser")
+    if not browser_panel.is_visible():
+        page.click(".jp-SideBar [data-id='filebrowser']")
+        browser_panel.wait_for(state="visible")
+    time.sleep(0.5)  # let the notebook column take its new width
+    for i in range(dashboards.count()):
+        dashboard = dashboards.nth(i)
+        dashboard.scroll_into_view_if_needed()
+        area = dashboard.bounding_box()
+        for track in dashboard.locator(".widget-slider .noUi-target").all():
+            width = track.bounding_box()["width"]
+            assert width >= SHORTEST_TRACK_PX, f"dashboard {i + 1}: a slider track of {width} px"
+        for control in dashboard.locator(".widget-slider, .widget-toggle-buttons button").all():
+            box = control.bounding_box()
+            assert box["x"] + box["width"] <= area["x"] + area["width"] + 1, (
+                f"dashboard {i + 1}: a control is cut off at the right edge at 1024 px"
+            )
+        dashboard.screenshot(path=SCREENSHOTS / f"{stem}_dashboard_{i + 1}_1024px.png")
+
+
 def test_there_are_notebooks():
     assert NOTEBOOKS, "no notebooks found in notebooks/"
 
@@ -259,6 +286,7 @@ def test_notebook_runs_in_jupyterlab_and_its_dashboards_respond(lab, browser, no
             assert moved
             dashboard.screenshot(path=SCREENSHOTS / f"{notebook.stem}_dashboard_{i + 1}.png")
         page.screenshot(path=SCREENSHOTS / f"{notebook.stem}.png")
+        check_narrow_window(page, dashboards, notebook.stem)
         assert errors.count() == 0, (
             f"errors after moving the controls:\n{errors.first.inner_text()[:2000]}"
         )
