@@ -125,16 +125,17 @@ def numerical_gradients(x, y, a0, parameters, h=1e-5):
 
 
 def format_error(error):
-    """A measured error as text with its two significant digits: 8.1e-11, 0.0034 as 3.4e-03, 0 as 0.
+    """A measured error as text with its two significant digits: 8.1e-11, 0.0034 as 3.4e-03.
 
     Two digits are the ones that carry meaning: the first says how large the error is, the second
     tells two readings apart. The digits of a round-off-sized error (below about 1e-7 here) differ
     between computers (another processor, another linear-algebra library); read them as a size,
-    not as an exact value. Formatting only; it computes nothing. `error` must be a finite number
+    not as an exact value. An error of exactly 0 is 0.0e+00: where one computer finds 0, another
+    may find 1e-16. Formatting only; it computes nothing. `error` must be a finite number
     >= 0 (a NaN error is refused: it would otherwise read as a pass).
     """
     error = check_nonnegative_float("error", error)
-    return "0" if error == 0 else f"{error:.1e}"
+    return f"{error:.1e}"
 
 
 def gradient_check(

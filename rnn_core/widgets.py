@@ -206,8 +206,10 @@ class Dashboard:
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)
-        names = ", ".join(control.description for control in self.controls.values())
-        bundle["text/plain"] = f"{type(self).__name__} ({names}): run the notebook to move it"
+        names = ", ".join(self.controls)
+        bundle["text/plain"] = (
+            f"{type(self).__name__}: run the cells to move its controls ({names})"
+        )
         bundle["image/png"] = base64.b64encode(self.png).decode("ascii")
         return bundle
 

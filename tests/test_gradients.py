@@ -268,7 +268,7 @@ def test_numerical_gradients_cover_every_array_and_match_backpropagation():
 def test_format_error_shows_two_significant_digits():
     assert format_error(8.0642e-11) == "8.1e-11"
     assert format_error(3.25e-3) == "3.2e-03"  # round half to even, as Python's format does
-    assert format_error(0.0) == "0"
+    assert format_error(0.0) == "0.0e+00"
     assert format_error(0.5) == "5.0e-01"
     assert format_error(1e300) == "1.0e+300"
     assert format_error(5e-324) == "4.9e-324"  # the smallest subnormal, printed as it is

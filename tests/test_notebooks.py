@@ -118,6 +118,6 @@ def test_a_saved_dashboard_shows_a_picture_where_no_kernel_runs(notebook):
     for i, cell in enumerate(cells(notebook)):
         for output in cell.get("outputs", []):
             plain = "".join(output.get("data", {}).get("text/plain", ""))
-            if re.match(r"\w+Dashboard \(", plain):
+            if re.match(r"\w+Dashboard: ", plain):
                 assert "image/png" in output["data"], f"cell {i}: a dashboard with no picture"
             assert not plain.startswith("VBox("), f"cell {i} shows a widget as text"
