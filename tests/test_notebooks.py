@@ -94,7 +94,8 @@ def test_every_question_that_is_not_a_coding_exercise_has_a_closed_answer(notebo
         answer = "<details>" in text(cell).split("**Exercise", 1)[1]
         for later in notebook_cells[i + 1 :]:
             body = text(later)
-            if answer or EXERCISE.search(body) or re.match(r"#+ ", body):
+            heading = later["cell_type"] == "markdown" and re.match(r"#+ ", body)
+            if answer or EXERCISE.search(body) or heading:
                 break
             answer = later["cell_type"] == "markdown" and "<details>" in body
         assert answer, f"cell {i} asks a question with no closed answer after it"
