@@ -16,7 +16,7 @@ x[:, :, t - 1]); hidden units and classes are numbered from 0, as numpy indexes 
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import LogFormatter, MaxNLocator
 
 HEATMAP_CMAP = "cividis"
 LINE_STYLES = ["-", "--", ":", "-."]
@@ -216,19 +216,91 @@ def plot_error_vs_step(steps, errors, title="Numerical gradient error against th
     return figure
 
 
-def plot_loss_curve(losses, smoothed=None, uniform=None, title="Training loss"):
-    """Loss per character against the training step, with the loss of a uniform guess."""
-    figure, axes = new_figure(height=3.4)
+# Where the perplexity axis of `plot_loss_curve` puts its ticks (those within the axis' range)
+PERPLEXITY_TICKS = [1, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 40, 60, 100, 200, 300, 1000, 3000]
+
+
+def plot_loss_curve(
+    losses,
+    smoothed=None,
+    uniform=None,
+    title="Training loss",
+    held_out_steps=None,
+    held_out_losses=None,
+):
+    """Loss per character against the training step, with perplexity on a second y-axis.
+
+    - losses: the loss per character of each training batch, shape (steps,), drawn at steps
+      1 … steps; smoothed: its moving average, (steps,), or None.
+    - uniform: the loss of a uniform guess, ln(n_y), drawn as a dashed line, or None.
+    - held_out_steps (k,), held_out_losses (k,): the loss per character on held-out text after
+      that many updates (`TrainingResult.held_out_steps`, `.held_out_losses`), or both None.
+
+    The right-hand axis reads the same heights as perplexities, exp(loss per character).
+    """
+    if (held_out_steps is None) != (held_out_losses is None):
+        raise ValueError("give both held_out_steps and held_out_losses, or neither")
+    figure, axes = new_figure(height=3.6)
     ax = axes[0, 0]
     steps = np.arange(1, len(losses) + 1)
-    ax.plot(steps, losses, color="0.7", linewidth=0.8, label="loss of each batch")
+    ax.plot(steps, losses, color="0.7", linewidth=0.8, label="loss of each training batch")
     if smoothed is not None:
-        ax.plot(steps, smoothed, color="C0", linewidth=2, label="moving average")
+        ax.plot(steps, smoothed, color="C0", linewidth=2, label="moving average (training)")
+    if held_out_steps is not None:
+        ax.plot(
+            held_out_steps,
+            held_out_losses,
+            color="C1",
+            linestyle="-.",
+            marker="s",
+            markersize=3.5,
+            linewidth=1.6,
+            label="held-out text",
+        )
     if uniform is not None:
         ax.axhline(
             uniform, color="black", linestyle="--", linewidth=1, label="uniform guess, ln(n_y)"
         )
     label_axes(ax, "training step", "cross-entropy per character (nats)", title)
+    ax.legend(loc="upper right", fontsize=9)  # the curves fall from the top left
+    low, high = ax.get_ylim()
+    ax.set_ylim(max(low, 0.0), high)
+    perplexity_axis = ax.secondary_yaxis("right", functions=(np.exp, _safe_log))
+    ticks = [t for t in PERPLEXITY_TICKS if np.exp(max(low, 0.0)) <= t <= np.exp(high)]
+    perplexity_axis.set_yticks(ticks, labels=[f"{t:g}" for t in ticks])
+    perplexity_axis.set_ylabel("perplexity, exp(loss per character)")
+    return figure
+
+
+def _safe_log(values):
+    """np.log for the inverse of the perplexity axis, quiet at values <= 0 (never shown)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(values)
+
+
+def plot_training_gradient_norms(norms, clip=None, title="Gradient norm at each training step"):
+    """Global gradient norm before clipping against the training step, on a log scale.
+
+    - norms: `TrainingResult.gradient_norms`, shape (steps,), drawn at steps 1 … steps.
+    - clip: the clipping threshold, drawn as a dashed line (steps above it were scaled down to
+      it), or None.
+    """
+    figure, axes = new_figure(height=3.4)
+    ax = axes[0, 0]
+    norms = np.asarray(norms)
+    steps = np.arange(1, norms.size + 1)
+    ax.plot(steps, norms, color="0.35", linewidth=0.8, label="‖g‖ before clipping")
+    if clip is not None:
+        ax.axhline(
+            clip, color="C3", linestyle="--", linewidth=1.4, label=f"clipping threshold {clip:g}"
+        )
+    ax.set_yscale("log")
+    low = min(norms.min(), np.inf if clip is None else clip)
+    ax.set_ylim(low / 1.5, None)  # room below the threshold line and the smallest norm
+    ax.yaxis.set_major_formatter(LogFormatter())  # 5, 10, 20, 50 rather than 5×10⁰, 10¹
+    ax.yaxis.set_minor_formatter(LogFormatter(minor_thresholds=(2, 0.5)))
+    label_axes(ax, "training step", "global gradient norm ‖g‖ (log scale)", title)
+    ax.grid(True, which="minor", axis="y", alpha=0.15)
     return figure
 
 

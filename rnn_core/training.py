@@ -13,6 +13,10 @@ One training step is:
     grads, norm   = clip_by_global_norm(grads, clip)                     notebook 04
     parameters    = optimizer.step(parameters, grads)                    Adagrad
 
+With `held_out` > 0, the last `held_out` characters of the text are kept out of every batch, and
+the loss per character on them is measured every `eval_every` steps: a loss on text the training
+never sees, to compare with the training loss.
+
 The text and its batches are in `rnn_core.corpus`, clipping and Adagrad in `rnn_core.optimizers`,
 sampling from the trained model in `rnn_core.sampling`.
 """
@@ -23,6 +27,7 @@ import time
 import numpy as np
 
 from ._validation import (
+    check_int,
     check_positive_float,
     check_positive_int,
     check_seed,
@@ -31,7 +36,8 @@ from ._validation import (
     to_float_array,
 )
 from .corpus import build_vocabulary, encode, make_batch
-from .network import rnn_loss_and_gradients
+from .loss import _one_hot
+from .network import rnn_loss, rnn_loss_and_gradients
 from .optimizers import Adagrad, clip_by_global_norm, global_norm
 from .rnn import initialize_parameters
 
@@ -47,7 +53,12 @@ class TrainingResult:
       the T_x steps, averaged over the m windows) divided by T_x.
     - smooth_losses: an exponential moving average of losses (weight 0.99 on the past), (steps,).
     - gradient_norms: the global norm of the parameter gradients before clipping, (steps,).
-    - seconds: the wall-clock time of the training loop.
+    - held_out_steps: the numbers of updates after which the held-out loss was measured, int
+      array of shape (k,): 0 (the initial weights), every `eval_every` steps, and `steps`.
+      Empty, shape (0,), when `held_out` = 0.
+    - held_out_losses: the loss per character on the held-out text after those steps, (k,):
+      `rnn_loss` on the held-out windows (see `train`) divided by T_x.
+    - seconds: the wall-clock time of the training loop (held-out measurements included).
     """
 
     parameters: dict
@@ -56,6 +67,8 @@ class TrainingResult:
     losses: np.ndarray
     smooth_losses: np.ndarray
     gradient_norms: np.ndarray
+    held_out_steps: np.ndarray
+    held_out_losses: np.ndarray
     seconds: float
 
 
@@ -69,6 +82,8 @@ def train(
     clip=5.0,
     seed=0,
     log_every=None,
+    held_out=0,
+    eval_every=None,
 ):
     """Train a character-level RNN on `text` with Adagrad; deterministic given `seed`.
 
@@ -77,22 +92,53 @@ def train(
     the loss and the gradients by backpropagation through time, clips them by their global norm,
     and takes one Adagrad step.
 
+    Held-out text: with `held_out` = H > 0, the windows are drawn from the first len(text) - H
+    characters only, so no batch ever contains one of the last H characters. Those H characters
+    are cut into the windows h[k T_x : (k + 1) T_x + 1], k = 0, 1, ..., m_h - 1, of the held-out
+    indices h, with m_h = (H - 1) // T_x (consecutive windows that overlap by one character, so
+    that every held-out character after the first is a label once; up to T_x - 1 characters at
+    the end are left out). They form one fixed batch x_h (n_y, m_h, T_x), y_h (m_h, T_x), read
+    from a0 = 0 like the training windows. The held-out loss is rnn_loss(x_h, y_h, 0, parameters)
+    / T_x, measured before the first update, after every `eval_every` updates and after the last.
+    The vocabulary is built from the whole text, held-out part included.
+
     Arguments:
-    - text: the training text, a str longer than T_x characters.
+    - text: the text, a str of at least T_x + 1 + held_out characters.
     - n_a: the hidden size; T_x: the window length (how far back BPTT reaches); m: the batch size.
     - steps: the number of updates; learning_rate: Adagrad's learning rate.
     - clip: the largest global gradient norm (`clip_by_global_norm`), or None for no clipping.
-    - seed: seeds both the initial weights and the choice of windows.
-    - log_every: print the smoothed loss every this many steps; None prints nothing.
+    - seed: seeds both the initial weights, initialize_parameters(n_y, n_a, n_y, seed=seed), and
+      the choice of windows.
+    - log_every: print the smoothed loss every this many steps (and the held-out loss, when it
+      was measured at that step); None prints nothing.
+    - held_out: the number of characters at the end of `text` kept out of training: 0 (none, the
+      default) or at least T_x + 1 (one held-out window).
+    - eval_every: measure the held-out loss every this many updates; None measures it only before
+      the first update and after the last. Needs held_out > 0.
 
     Returns: a `TrainingResult` (parameters, chars, char_to_index, losses, smooth_losses,
-    gradient_norms, seconds). Before training, the loss per character is about ln(n_y), the loss
-    of a uniform guess. With the defaults, on the shipped sonnets (n_y = 36, ln 36 = 3.58), the
-    loss falls to about 1.5 (perplexity about 4.5) in roughly 5 seconds.
+    gradient_norms, held_out_steps, held_out_losses, seconds). Before training, the loss per
+    character is about ln(n_y), the loss of a uniform guess. With the defaults, on the shipped
+    sonnets (n_y = 36, ln 36 = 3.58), the loss falls to about 1.5 (perplexity about 4.5) in a
+    few seconds.
     """
     n_a = check_positive_int("n_a", n_a)
     T_x = check_positive_int("T_x", T_x)
-    text = check_text("text", text, T_x + 1, f" (T_x + 1 = {T_x + 1}, for one window)")
+    held_out = check_int("held_out", held_out, 0)
+    if 0 < held_out < T_x + 1:
+        raise ValueError(
+            f"held_out must be 0 or at least T_x + 1 = {T_x + 1} (one held-out window of T_x "
+            f"inputs and T_x labels), got {held_out}"
+        )
+    if held_out == 0:
+        text = check_text("text", text, T_x + 1, f" (T_x + 1 = {T_x + 1}, for one window)")
+    else:
+        text = check_text(
+            "text",
+            text,
+            T_x + 1 + held_out,
+            f" (T_x + 1 = {T_x + 1} for one training window, plus held_out = {held_out})",
+        )
     m = check_positive_int("m", m)
     steps = check_positive_int("steps", steps)
     learning_rate = check_positive_float("learning_rate", learning_rate)
@@ -100,11 +146,28 @@ def train(
         clip = check_positive_float("clip", clip)
     if log_every is not None:
         log_every = check_positive_int("log_every", log_every)
+    if eval_every is not None:
+        eval_every = check_positive_int("eval_every", eval_every)
+        if held_out == 0:
+            raise ValueError(
+                f"eval_every = {eval_every} needs held_out > 0: with held_out = 0 there is no "
+                "held-out text to measure the loss on"
+            )
     check_seed("seed", seed)
 
     chars, char_to_index = build_vocabulary(text)
     n_y = len(chars)  # n_x = n_y: one character in, a distribution over characters out
-    indices = encode(text, char_to_index)
+    indices = encode(text, char_to_index)  # (N,)
+    training_indices = indices[: indices.size - held_out]  # (N - held_out,): the only batches
+    if held_out:
+        x_held, y_held = _held_out_windows(indices[indices.size - held_out :], n_y, T_x)
+        a0_held = np.zeros((n_a, y_held.shape[0]))  # (n_a, m_h)
+        every = steps if eval_every is None else eval_every
+        held_out_steps = np.array(sorted({0, steps, *range(every, steps, every)}))  # (k,)
+    else:
+        held_out_steps = np.zeros(0, dtype=int)
+    held_out_losses = np.zeros(held_out_steps.size)  # (k,)
+    measured = 0  # how many held-out losses are recorded so far
     parameters = initialize_parameters(n_y, n_a, n_y, seed=seed)
     optimizer = Adagrad(learning_rate)
     rng = np.random.default_rng(seed)
@@ -115,8 +178,11 @@ def train(
     smooth = None
 
     start = time.perf_counter()
+    if held_out:  # the initial weights: about ln(n_y)
+        held_out_losses[0] = rnn_loss(x_held, y_held, a0_held, parameters) / T_x
+        measured = 1
     for step in range(steps):
-        x, y = make_batch(indices, n_y, m, T_x, rng)  # x (n_y, m, T_x), y (m, T_x)
+        x, y = make_batch(training_indices, n_y, m, T_x, rng)  # x (n_y, m, T_x), y (m, T_x)
         # Each Adagrad step moves a weight by at most learning_rate: a huge one makes them overflow
         with overflow_error(
             f"training diverged at step {step + 1}: the weights left the range of float64; "
@@ -133,10 +199,15 @@ def train(
         smooth = losses[step] if smooth is None else 0.99 * smooth + 0.01 * losses[step]
         smooth_losses[step] = smooth
         gradient_norms[step] = norm
+        held_out_now = measured < held_out_steps.size and held_out_steps[measured] == step + 1
+        if held_out_now:  # after step + 1 updates
+            held_out_losses[measured] = rnn_loss(x_held, y_held, a0_held, parameters) / T_x
+            measured += 1
         if log_every is not None and (step + 1) % log_every == 0:
             print(
                 f"step {step + 1:5d}: loss per character {smooth:.3f} "
                 f"(perplexity {perplexity(smooth):.2f})"
+                + (f", held-out {held_out_losses[measured - 1]:.3f}" if held_out_now else "")
             )
     seconds = time.perf_counter() - start
 
@@ -147,8 +218,27 @@ def train(
         losses=losses,
         smooth_losses=smooth_losses,
         gradient_norms=gradient_norms,
+        held_out_steps=held_out_steps,
+        held_out_losses=held_out_losses,
         seconds=seconds,
     )
+
+
+def _held_out_windows(indices, n_y, T_x):
+    """Consecutive windows of the held-out text: one fixed batch for measuring the loss on it.
+
+    Window k is indices[k T_x : (k + 1) T_x + 1] for k = 0 … m_h - 1, m_h = (N - 1) // T_x: each
+    window's last character is the next window's first, so every character after the first is
+    a label exactly once (up to T_x - 1 characters at the end do not fill a window).
+
+    Arguments: indices, the encoded held-out text, shape (N,) with N >= T_x + 1; n_y, the
+    vocabulary size; T_x, the window length. (Called by `train`, which has checked them.)
+    Returns x (n_y, m_h, T_x) one-hot inputs and y (m_h, T_x) labels, as `make_batch` does.
+    """
+    m_h = (indices.size - 1) // T_x
+    starts = T_x * np.arange(m_h)  # (m_h,)
+    windows = indices[starts[:, None] + np.arange(T_x + 1)]  # (m_h, 1) + (T_x+1,) -> (m_h, T_x+1)
+    return _one_hot(windows[:, :-1], n_y), windows[:, 1:]  # (n_y, m_h, T_x), (m_h, T_x)
 
 
 def perplexity(loss_per_char):

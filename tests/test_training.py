@@ -1,8 +1,10 @@
-"""Training a character model: text to batches, clipping, optimisers, sampling, a short run.
+"""Training a character model: text to batches, clipping, optimisers, sampling, a short run,
+held-out text and the training figures.
 
 Expected values are worked out by hand in the comments (clipping, Adagrad, perplexity), summed
 exactly with math.fsum (the norm of gradients whose squares overflow), or computed with the tests'
-reference RNN (greedy decoding, next-character probabilities). Bad input is in test_validation.py.
+reference RNN (greedy decoding, next-character probabilities, the loss on held-out windows cut
+out by hand). Bad input is in test_validation.py, except for the held-out arguments of `train`.
 """
 
 import math
@@ -10,7 +12,7 @@ import warnings
 
 import numpy as np
 import pytest
-from helpers import reference_forward, reference_log_softmax
+from helpers import reference_forward, reference_log_softmax, reference_loss
 
 import rnn_core as rc
 from rnn_core.corpus import build_vocabulary, decode, encode, load_corpus, make_batch
@@ -306,3 +308,190 @@ def test_clip_none_is_a_clip_that_no_norm_reaches():
     np.testing.assert_array_equal(unclipped.losses, never.losses)
     np.testing.assert_array_equal(unclipped.gradient_norms, never.gradient_norms)
     assert not np.array_equal(unclipped.losses, always.losses)
+
+
+# --- held-out text ---
+
+# The last sonnet: 621 characters, none of them missing from the first nine, so holding it out
+# leaves the vocabulary of the whole text.
+LAST_SONNET = len(TEXT.split("\n\n")[-1])
+SMALL = {"n_a": 8, "T_x": 5, "m": 4, "seed": 2}
+
+
+def held_out_batch_by_hand(text, held_out, T_x):
+    """The held-out windows written out: starts 0, T_x, 2 T_x, … of the last `held_out`
+    characters, each T_x + 1 long, as long as one fits; one-hot built from the identity matrix."""
+    part = [CHAR_TO_INDEX[c] for c in text[len(text) - held_out :]]
+    windows = [part[s : s + T_x + 1] for s in range(0, held_out - T_x, T_x)]
+    windows = np.array(windows)  # (m_h, T_x + 1)
+    x = np.eye(V)[windows[:, :-1]].transpose(2, 0, 1)  # (m_h, T_x, V) -> (V, m_h, T_x)
+    return x, windows[:, 1:]
+
+
+def test_the_held_out_windows_by_hand_cover_the_held_out_text():
+    # 621 characters, T_x = 25: (621 - 1) // 25 = 24 windows; labels are characters 2 … 601.
+    x, y = held_out_batch_by_hand(TEXT, LAST_SONNET, 25)
+    assert x.shape == (V, 24, 25) and y.shape == (24, 25)
+    assert decode(y, CHARS) == TEXT[len(TEXT) - LAST_SONNET + 1 :][:600]
+
+
+def test_training_with_held_out_text_is_training_on_the_text_without_it():
+    """The held-out part changes nothing in training: same batches, same weights, bit for bit."""
+    assert set(TEXT[: len(TEXT) - LAST_SONNET]) == set(TEXT)  # the same vocabulary
+    with_held_out = train(TEXT, steps=30, held_out=LAST_SONNET, eval_every=10, **SMALL)
+    without = train(TEXT[: len(TEXT) - LAST_SONNET], steps=30, **SMALL)
+    np.testing.assert_array_equal(with_held_out.losses, without.losses)
+    np.testing.assert_array_equal(with_held_out.gradient_norms, without.gradient_norms)
+    for key in without.parameters:
+        np.testing.assert_array_equal(with_held_out.parameters[key], without.parameters[key])
+
+
+def test_no_training_batch_holds_a_character_of_the_held_out_text(monkeypatch):
+    """A text whose held-out part is written in letters the training part never uses: any batch
+    that reached into the held-out part would have a 1 in one of their rows."""
+    rng = np.random.default_rng(0)
+    training_part = "".join(rng.choice(list("abcde"), 14))
+    held_out_part = "".join(rng.choice(list("vwxyz"), 30))
+    text = training_part + held_out_part
+    chars, char_to_index = build_vocabulary(text)
+    held_out_rows = [char_to_index[c] for c in "vwxyz"]
+    batches = []
+
+    def recording_make_batch(*args, **kwargs):
+        batch = make_batch(*args, **kwargs)
+        batches.append(batch)
+        return batch
+
+    monkeypatch.setattr(rc.training, "make_batch", recording_make_batch)
+    result = train(text, n_a=4, T_x=4, m=8, steps=50, held_out=30, seed=0)
+    assert len(batches) == 50
+    last_window_seen = False
+    for x, y in batches:
+        assert x.shape == (len(chars), 8, 4)
+        assert not x[held_out_rows].any()  # no held-out character is ever an input
+        assert not np.isin(y, held_out_rows).any()  # nor a label
+        inputs = x.argmax(axis=0)  # (n_y, m, T_x) -> (m, T_x)
+        for i in range(8):
+            window = decode(np.append(inputs[i], y[i, -1]), chars)
+            last_window_seen |= window == training_part[-5:]
+    # 14 characters give 10 windows of 5; in 400 draws the last one (up to the boundary) comes up
+    assert last_window_seen
+    assert result.held_out_losses[0] == pytest.approx(math.log(len(chars)), abs=0.01)
+
+
+@pytest.mark.parametrize(
+    "steps, eval_every, expected",
+    [(25, 10, [0, 10, 20, 25]), (20, 10, [0, 10, 20]), (7, None, [0, 7]), (3, 50, [0, 3])],
+)
+def test_the_held_out_loss_is_measured_at_step_0_every_eval_every_steps_and_at_the_end(
+    steps, eval_every, expected
+):
+    result = train(TEXT, steps=steps, held_out=LAST_SONNET, eval_every=eval_every, **SMALL)
+    assert result.held_out_steps.tolist() == expected
+    assert result.held_out_steps.dtype.kind == "i"
+    assert result.held_out_losses.shape == (len(expected),)
+
+
+def test_without_held_out_text_the_held_out_record_is_empty():
+    result = train(TEXT, steps=3, **SMALL)
+    assert result.held_out_steps.shape == (0,) and result.held_out_steps.dtype.kind == "i"
+    assert result.held_out_losses.shape == (0,)
+
+
+def test_the_held_out_loss_is_the_loss_on_the_held_out_windows_divided_by_T_x():
+    """Each recorded value against rnn_loss and the tests' reference RNN on the batch built by
+    hand, with the weights after that many updates (a shorter run stops at the same weights:
+    measuring the held-out loss draws no random numbers)."""
+    T_x = SMALL["T_x"]
+    x, y = held_out_batch_by_hand(TEXT, LAST_SONNET, T_x)  # (V, 124, 5), (124, 5)
+    a0 = np.zeros((SMALL["n_a"], y.shape[0]))
+    result = train(TEXT, steps=20, held_out=LAST_SONNET, eval_every=10, **SMALL)
+    after_10 = train(TEXT, steps=10, held_out=LAST_SONNET, **SMALL).parameters
+    initial = rc.initialize_parameters(V, SMALL["n_a"], V, seed=SMALL["seed"])
+    for recorded, parameters in zip(result.held_out_losses, [initial, after_10, result.parameters]):
+        assert recorded == pytest.approx(rc.rnn_loss(x, y, a0, parameters) / T_x, rel=1e-12)
+        assert recorded == pytest.approx(reference_loss(x, y, a0, parameters) / T_x, rel=1e-12)
+    assert result.held_out_losses[0] == pytest.approx(math.log(V), abs=0.01)
+    assert result.held_out_losses[-1] < result.held_out_losses[0] - 0.3  # measured: 3.58 -> 3.0
+
+
+def test_the_log_shows_the_held_out_loss_where_it_was_measured(capsys):
+    result = train(TEXT, steps=4, held_out=LAST_SONNET, eval_every=2, log_every=1, **SMALL)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 4
+    assert "held-out" not in lines[0] and "held-out" not in lines[2]
+    assert lines[1].endswith(f", held-out {result.held_out_losses[1]:.3f}")
+    assert lines[3].endswith(f", held-out {result.held_out_losses[2]:.3f}")
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"held_out": 2.5}, TypeError, "held_out must be an int, got float"),
+        ({"held_out": True}, TypeError, "held_out must be an int, got bool"),
+        ({"held_out": -1}, ValueError, "held_out must be at least 0, got -1"),
+        ({"held_out": 5}, ValueError, "held_out must be 0 or at least T_x + 1 = 6"),
+        (
+            {"held_out": 6140},
+            ValueError,
+            "text has 6143 characters, expected at least 6146 (T_x + 1 = 6 for one training "
+            "window, plus held_out = 6140)",
+        ),
+        ({"eval_every": 10}, ValueError, "eval_every = 10 needs held_out > 0"),
+        ({"held_out": 100, "eval_every": 0}, ValueError, "eval_every must be at least 1, got 0"),
+        ({"held_out": 100, "eval_every": 1.0}, TypeError, "eval_every must be an int, got float"),
+    ],
+    ids=[
+        "float",
+        "bool",
+        "negative",
+        "shorter than a window",
+        "longer than the text allows",
+        "eval_every without held_out",
+        "eval_every zero",
+        "eval_every a float",
+    ],
+)
+def test_bad_held_out_arguments_are_refused_with_a_message_that_names_them(kwargs, error, message):
+    with pytest.raises(error) as info:
+        train(TEXT, n_a=4, T_x=5, m=2, steps=1, **kwargs)
+    assert message in str(info.value)
+
+
+# --- the training figures ---
+
+
+def test_the_loss_figure_has_a_held_out_line_and_a_perplexity_axis():
+    plots = pytest.importorskip("rnn_core.plots")
+    result = train(TEXT, steps=20, held_out=LAST_SONNET, eval_every=10, **SMALL)
+    figure = plots.plot_loss_curve(
+        result.losses,
+        result.smooth_losses,
+        uniform=math.log(V),
+        held_out_steps=result.held_out_steps,
+        held_out_losses=result.held_out_losses,
+    )
+    ax = figure.axes[0]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    np.testing.assert_array_equal(lines["held-out text"].get_xdata(), [0, 10, 20])
+    np.testing.assert_array_equal(lines["held-out text"].get_ydata(), result.held_out_losses)
+    (perplexity_axis,) = ax.child_axes
+    assert "perplexity" in perplexity_axis.get_ylabel()
+    # a perplexity tick p sits at the height ln p of the loss axis: ln 36 = 3.58 is between 30, 40
+    ticks = perplexity_axis.get_yticks()
+    assert 30 in ticks and 40 in ticks
+    low, high = ax.get_ylim()
+    assert all(math.exp(low) <= t <= math.exp(high) for t in ticks)
+    with pytest.raises(ValueError, match="both held_out_steps and held_out_losses"):
+        plots.plot_loss_curve(result.losses, held_out_steps=result.held_out_steps)
+
+
+def test_the_gradient_norm_figure_is_on_a_log_axis_with_the_clipping_threshold():
+    plots = pytest.importorskip("rnn_core.plots")
+    norms = np.array([4.0, 80.0, 20.0, 15.0])
+    figure = plots.plot_training_gradient_norms(norms, clip=5.0)
+    ax = figure.axes[0]
+    assert ax.get_yscale() == "log"
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    np.testing.assert_array_equal(lines["‖g‖ before clipping"].get_xdata(), [1, 2, 3, 4])
+    np.testing.assert_array_equal(lines["clipping threshold 5"].get_ydata(), [5.0, 5.0])
