@@ -122,3 +122,10 @@ def test_a_saved_dashboard_shows_a_picture_where_no_kernel_runs(notebook):
             if re.match(r"\w+Dashboard: ", plain):
                 assert "image/png" in output["data"], f"cell {i}: a dashboard with no picture"
             assert not plain.startswith("VBox("), f"cell {i} shows a widget as text"
+
+
+def test_no_code_cell_is_empty(notebook):
+    """JupyterLab's Run All skips an empty cell, which then stays unrun: give it a comment."""
+    for i, cell in enumerate(cells(notebook)):
+        if cell["cell_type"] == "code":
+            assert text(cell).strip(), f"cell {i} is an empty code cell"
