@@ -324,6 +324,7 @@ class BPTTDashboard(Dashboard):
             self.yours_note = widgets.HTML()
             dynamic.append(self.yours_line)
             extra.append(self.yours_note)
+        self.yours_drawn = cell_backward is not None
         self.ax.legend(loc="upper left", fontsize=9)
         super().__init__(controls, figure, dynamic, extra)
 
@@ -339,7 +340,13 @@ class BPTTDashboard(Dashboard):
         self.total_line.set_data(t, total)
         self.local_line.set_data(t, local)
         if self.cell_backward is not None:
-            self._draw_yours(t, da, caches[0], total)
+            drawn = self._draw_yours(t, da, caches[0], total)
+            if drawn != self.yours_drawn:  # the legend lists your line only while it is drawn
+                self.yours_line.set_label(
+                    "whole gradient, with your rnn_cell_backward" if drawn else "_"
+                )
+                self.ax.legend(loc="upper left", fontsize=9)
+                self.yours_drawn = drawn
         limit = nice_limit(T_x)
         low, high = decade_limits(np.concatenate([total, local]))
         y_limits = (low, high * 10)  # an empty decade on top, where the legend sits
@@ -349,7 +356,7 @@ class BPTTDashboard(Dashboard):
         self.ax.set_title(
             f"Gradient reaching each hidden state (T_x = {T_x}, weight scale {scale:.2f})"
         )
-        return limit, y_limits
+        return limit, y_limits, self.yours_drawn
 
     def _draw_yours(self, t, da, cell_caches, total):
         """Step back with the learner's cell backward; draw what it gives, or say why not."""
@@ -361,11 +368,13 @@ class BPTTDashboard(Dashboard):
                 "<b>Your rnn_cell_backward</b> (× marks): the largest relative difference "
                 f"from rnn_core's whole gradient is {difference:.1e}."
             )
+            return True
         else:
             self.yours_line.set_data([], [])
             self.yours_note.value = (
                 f"<b>Your rnn_cell_backward</b> is not drawn: {html.escape(problem)}"
             )
+            return False
 
 
 def _whole_gradient_norms(cell_backward, da, cell_caches):

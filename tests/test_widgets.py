@@ -243,6 +243,8 @@ def test_bptt_dashboard_draws_the_learners_own_bptt_beside_rnn_cores():
         # the whole-gradient line is checked against numerical gradients above
         np.testing.assert_allclose(yours, dashboard.total_line.get_data()[1], rtol=1e-12)
         assert "largest relative difference" in dashboard.yours_note.value
+        legend = [text.get_text() for text in dashboard.ax.get_legend().get_texts()]
+        assert "whole gradient, with your rnn_cell_backward" in legend
 
     wrong = BPTTDashboard(cell_backward=lambda d, c: learner_cell_backward(d, c, slope=False))
     yours, total = wrong.yours_line.get_data()[1], wrong.total_line.get_data()[1]
@@ -285,6 +287,8 @@ def test_the_learners_function_gets_copies_and_its_failures_become_a_note():
         dashboard = BPTTDashboard(cell_backward=function)
         assert message in dashboard.yours_note.value, dashboard.yours_note.value
         assert len(dashboard.yours_line.get_data()[1]) == 0
+        legend = [text.get_text() for text in dashboard.ax.get_legend().get_texts()]
+        assert not any("your" in entry for entry in legend), legend  # no entry without a line
         assert not dashboard.messages.outputs  # a note, not an error
     assert_rejects(lambda: BPTTDashboard(cell_backward="mine"), TypeError, ["cell_backward must"])
 
@@ -344,3 +348,26 @@ def test_the_sampling_dashboard_marks_the_uniform_probability():
     V = len(dashboard.model[1])
     levels = [line.get_ydata()[0] for line in dashboard.ax.get_lines()]
     assert 1 / V in levels
+
+
+def test_the_legend_follows_whether_the_learners_line_is_drawn():
+    base = BPTTDashboard().base["Waa"]
+    limit = 2 * np.abs(base).max()  # passed at weight scale 1, exceeded at scale 3
+
+    def fails_for_large_weights(da_next, cache):
+        if np.abs(cache[3]["Waa"]).max() > limit:
+            raise ValueError("my function assumes small weights")
+        return learner_cell_backward(da_next, cache)
+
+    dashboard = BPTTDashboard(cell_backward=fails_for_large_weights)
+
+    def entries():
+        return [text.get_text() for text in dashboard.ax.get_legend().get_texts()]
+
+    assert "whole gradient, with your rnn_cell_backward" in entries()
+    dashboard.controls["scale"].value = 3.0
+    assert "ValueError: my function assumes small weights" in dashboard.yours_note.value
+    assert len(entries()) == 2
+    dashboard.controls["scale"].value = 1.0
+    assert "whole gradient, with your rnn_cell_backward" in entries()
+    assert len(dashboard.yours_line.get_data()[1]) == 50
