@@ -233,7 +233,7 @@ def _sequence(n_x, n_a, n_y, max_T_x, seed):
 
 def _whole_steps(ax):
     """Ticks on whole time steps only: a sequence of 2 steps is not labelled 1.2, 1.4, …"""
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+    ax.xaxis.set_major_locator(MaxNLocator(steps=[1, 2, 5, 10], integer=True, min_n_ticks=1))
 
 
 def _scaled(base, scale):
@@ -293,10 +293,7 @@ class BPTTDashboard(Dashboard):
 
     def __init__(self, n_x=3, n_a=16, n_y=4, max_T_x=200, seed=0, cell_backward=None):
         self.x, self.y, self.a0, self.base = _sequence(n_x, n_a, n_y, max_T_x, seed)
-        if cell_backward is not None:
-            what = "a function (da_next, cache) -> dict of gradients"
-            cell_backward = check_callable("cell_backward", cell_backward, what)
-        self.cell_backward = cell_backward
+        cell_backward = _check_cell_backward(cell_backward)
         controls = {
             "T_x": int_slider("sequence length T_x", min(50, max_T_x), 2, max_T_x),
             "scale": float_slider("weight scale", 1.0, 0.1, 3.0, 0.1),
@@ -309,24 +306,12 @@ class BPTTDashboard(Dashboard):
         self.local_line = plots.draw_gradient_norms(
             self.ax, one, one, "from the output at step t only", style="--", marker=None
         )
-        dynamic = [self.total_line, self.local_line, self.ax.title]
-        extra = []
-        if cell_backward is not None:
-            (self.yours_line,) = self.ax.plot(
-                one,
-                one,
-                linestyle="none",
-                marker="x",
-                markersize=6,
-                color="C3",
-                label="whole gradient, with your rnn_cell_backward",
-            )
-            self.yours_note = widgets.HTML()
-            dynamic.append(self.yours_line)
-            extra.append(self.yours_note)
-        self.yours_drawn = cell_backward is not None
         self.ax.legend(loc="upper left", fontsize=9)
-        super().__init__(controls, figure, dynamic, extra)
+        dynamic = [self.total_line, self.local_line, self.ax.title]
+        label = "whole gradient, with your rnn_cell_backward"
+        legend = {"loc": "upper left", "fontsize": 9}
+        self.yours = YourBackward(cell_backward, self.ax, label, legend)
+        super().__init__(controls, figure, dynamic + self.yours.dynamic, self.yours.extra)
 
     def update(self):
         T_x, scale = self.controls["T_x"].value, self.controls["scale"].value
@@ -339,14 +324,7 @@ class BPTTDashboard(Dashboard):
         t = np.arange(1, T_x + 1)
         self.total_line.set_data(t, total)
         self.local_line.set_data(t, local)
-        if self.cell_backward is not None:
-            drawn = self._draw_yours(t, da, caches[0], total)
-            if drawn != self.yours_drawn:  # the legend lists your line only while it is drawn
-                self.yours_line.set_label(
-                    "whole gradient, with your rnn_cell_backward" if drawn else "_"
-                )
-                self.ax.legend(loc="upper left", fontsize=9)
-                self.yours_drawn = drawn
+        self.yours.update(t, da, caches[0], total)
         limit = nice_limit(T_x)
         low, high = decade_limits(np.concatenate([total, local]))
         y_limits = (low, high * 10)  # an empty decade on top, where the legend sits
@@ -356,25 +334,63 @@ class BPTTDashboard(Dashboard):
         self.ax.set_title(
             f"Gradient reaching each hidden state (T_x = {T_x}, weight scale {scale:.2f})"
         )
-        return limit, y_limits, self.yours_drawn
+        return limit, y_limits, self.yours.drawn
 
-    def _draw_yours(self, t, da, cell_caches, total):
-        """Step back with the learner's cell backward; draw what it gives, or say why not."""
+
+def _check_cell_backward(cell_backward):
+    if cell_backward is None:
+        return None
+    return check_callable(
+        "cell_backward", cell_backward, "a function (da_next, cache) -> dict of gradients"
+    )
+
+
+class YourBackward:
+    """The learner's own cell backward in a dashboard: a line of × marks and a note under the
+    picture. Without a function (None) it draws nothing and adds nothing."""
+
+    def __init__(self, cell_backward, ax, label, legend_options):
+        self.cell_backward, self.ax, self.legend_options = cell_backward, ax, legend_options
+        self.label = label
+        self.dynamic, self.extra, self.drawn = [], [], False
+        if cell_backward is None:
+            return
+        (self.line,) = ax.plot(
+            [], [], linestyle="none", marker="x", markersize=6, color="C3", label=self.label
+        )
+        self.note = widgets.HTML()
+        self.dynamic, self.extra, self.drawn = [self.line], [self.note], True
+        ax.legend(**legend_options)
+
+    def update(self, t, da, cell_caches, reference):
+        """Step back with the learner's function; draw what it gives beside `reference`."""
+        if self.cell_backward is None:
+            return
         norms, problem = _whole_gradient_norms(self.cell_backward, da, cell_caches)
         if problem is None:
-            difference = np.max(np.abs(norms - total) / total)
-            self.yours_line.set_data(t, norms)
-            self.yours_note.value = (
+            difference = np.max(np.abs(norms - reference) / reference)
+            self.line.set_data(t, norms)
+            self.note.value = (
                 "<b>Your rnn_cell_backward</b> (× marks): the largest relative difference "
-                f"from rnn_core's whole gradient is {difference:.1e}."
+                f"from rnn_core's line is {difference:.1e}."
             )
-            return True
         else:
-            self.yours_line.set_data([], [])
-            self.yours_note.value = (
-                f"<b>Your rnn_cell_backward</b> is not drawn: {html.escape(problem)}"
-            )
-            return False
+            self.skip(f"is not drawn: {problem}")
+        self._set_drawn(problem is None)
+
+    def skip(self, why):
+        """Draw no × marks, and say why under the picture."""
+        if self.cell_backward is None:
+            return
+        self.line.set_data([], [])
+        self.note.value = f"<b>Your rnn_cell_backward</b> {html.escape(why)}"
+        self._set_drawn(False)
+
+    def _set_drawn(self, drawn):
+        if drawn != self.drawn:  # the legend lists the × marks only while they are drawn
+            self.line.set_label(self.label if drawn else "_")
+            self.ax.legend(**self.legend_options)
+            self.drawn = drawn
 
 
 def _whole_gradient_norms(cell_backward, da, cell_caches):
@@ -421,9 +437,13 @@ class VanishingDashboard(Dashboard):
     Waa = ρ·Q with Q orthogonal; the loss depends on the last hidden state only, through a fixed
     unit vector g = ∂L/∂a⟨T⟩. For a linear RNN the gradient norm is exactly ρ^(T−t); tanh can only
     make it smaller, because every factor 1 − a² is at most 1.
+
+    cell_backward: optionally, your own `rnn_cell_backward(da_next, cache)`, stepped back from
+    da_next = g at t = T (the tanh RNN only; it is a tanh cell's backward), drawn as × marks.
     """
 
-    def __init__(self, n_x=3, n_a=32, max_T_x=200, seed=0):
+    def __init__(self, n_x=3, n_a=32, max_T_x=200, seed=0, cell_backward=None):
+        cell_backward = _check_cell_backward(cell_backward)
         rng = check_seed("seed", seed)  # one stream for the sequence, then Q
         self.x, _, self.a0, weights = _sequence(n_x, n_a, 1, max_T_x, rng)
         self.Wax = weights["Wax"]
@@ -452,8 +472,16 @@ class VanishingDashboard(Dashboard):
         self.norm_line = plots.draw_gradient_norms(self.grad_ax, one, one, "‖∂L/∂a⟨t⟩‖")
         (self.reference_line,) = self.grad_ax.plot(one, one, "k--", linewidth=1, label="ρ^(T−t)")
         # above the panel, under its title, not on it: at some setting the lines cross every part
-        self.grad_ax.legend(
-            loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=9, frameon=False
+        legend = {
+            "loc": "lower center",
+            "bbox_to_anchor": (0.5, 1.0),
+            "ncol": 3,
+            "fontsize": 9,
+            "frameon": False,
+        }
+        self.grad_ax.legend(**legend)
+        self.yours = YourBackward(
+            cell_backward, self.grad_ax, "with your rnn_cell_backward", legend
         )
         dynamic = [
             self.state_image,
@@ -462,7 +490,7 @@ class VanishingDashboard(Dashboard):
             self.state_ax.title,
             self.grad_ax.title,
         ]
-        super().__init__(controls, figure, dynamic)
+        super().__init__(controls, figure, dynamic + self.yours.dynamic, self.yours.extra)
 
     def update(self):
         rho, T_x, nonlinearity = (self.controls[k].value for k in ("rho", "T_x", "nonlinearity"))
@@ -502,13 +530,27 @@ class VanishingDashboard(Dashboard):
         reference = rho ** (T_x - t)
         self.norm_line.set_data(t, norms)
         self.reference_line.set_data(t, reference)
+        if nonlinearity == "tanh":
+            self.yours.update(t, *self._your_problem(a, parameters), norms)
+        else:
+            self.yours.skip("is drawn for the tanh RNN only: it is the backward of a tanh cell.")
         y_limits = decade_limits(np.concatenate([norms, reference]))
         self.grad_ax.set_xlim(0.5, limit + 0.5)
         self.grad_ax.set_ylim(*y_limits)
         self.grad_ax.set_title(
             f"Gradient from the last step back to step t ({nonlinearity})", pad=20
         )
-        return limit, y_limits, nonlinearity, colour_limit
+        return limit, y_limits, nonlinearity, colour_limit, self.yours.drawn
+
+    def _your_problem(self, a, parameters):
+        """The per-step gradient da (g at the last step, 0 before) and the caches of every step,
+        as `rnn_cell_forward` would have left them, for stepping back with a cell backward."""
+        n_a, m, T_x = a.shape
+        da = np.zeros((n_a, m, T_x))
+        da[:, :, -1] = self.g  # the loss sees a⟨T⟩ only
+        a_prev = [self.a0] + [a[:, :, t] for t in range(T_x - 1)]
+        caches = [(a[:, :, t], a_prev[t], self.x[:, :, t], parameters) for t in range(T_x)]
+        return da, caches
 
 
 def _printable(char):

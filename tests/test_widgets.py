@@ -238,18 +238,18 @@ def test_bptt_dashboard_draws_the_learners_own_bptt_beside_rnn_cores():
     for T_x, scale in ((50, 1.0), (7, 3.0), (200, 0.5)):
         dashboard.controls["T_x"].value = T_x
         dashboard.controls["scale"].value = scale
-        t, yours = dashboard.yours_line.get_data()
+        t, yours = dashboard.yours.line.get_data()
         np.testing.assert_array_equal(t, np.arange(1, T_x + 1))
         # the whole-gradient line is checked against numerical gradients above
         np.testing.assert_allclose(yours, dashboard.total_line.get_data()[1], rtol=1e-12)
-        assert "largest relative difference" in dashboard.yours_note.value
+        assert "largest relative difference" in dashboard.yours.note.value
         legend = [text.get_text() for text in dashboard.ax.get_legend().get_texts()]
         assert "whole gradient, with your rnn_cell_backward" in legend
 
     wrong = BPTTDashboard(cell_backward=lambda d, c: learner_cell_backward(d, c, slope=False))
-    yours, total = wrong.yours_line.get_data()[1], wrong.total_line.get_data()[1]
+    yours, total = wrong.yours.line.get_data()[1], wrong.total_line.get_data()[1]
     assert np.max(np.abs(yours - total) / total) > 0.1  # a visible gap, and the note says how big
-    assert f"{np.max(np.abs(yours - total) / total):.1e}" in wrong.yours_note.value
+    assert f"{np.max(np.abs(yours - total) / total):.1e}" in wrong.yours.note.value
 
 
 def scribbles_on_its_arguments(da_next, cache):
@@ -267,7 +267,7 @@ def test_the_learners_function_gets_copies_and_its_failures_become_a_note():
         scribbled.total_line.get_data()[1], clean.total_line.get_data()[1]
     )
     np.testing.assert_allclose(
-        scribbled.yours_line.get_data()[1], clean.total_line.get_data()[1], rtol=1e-12
+        scribbled.yours.line.get_data()[1], clean.total_line.get_data()[1], rtol=1e-12
     )
     for name, base in scribbled.base.items():
         np.testing.assert_array_equal(base, clean.base[name])
@@ -285,8 +285,8 @@ def test_the_learners_function_gets_copies_and_its_failures_become_a_note():
     ]
     for function, message in cases:
         dashboard = BPTTDashboard(cell_backward=function)
-        assert message in dashboard.yours_note.value, dashboard.yours_note.value
-        assert len(dashboard.yours_line.get_data()[1]) == 0
+        assert message in dashboard.yours.note.value, dashboard.yours.note.value
+        assert len(dashboard.yours.line.get_data()[1]) == 0
         legend = [text.get_text() for text in dashboard.ax.get_legend().get_texts()]
         assert not any("your" in entry for entry in legend), legend  # no entry without a line
         assert not dashboard.messages.outputs  # a note, not an error
@@ -366,8 +366,24 @@ def test_the_legend_follows_whether_the_learners_line_is_drawn():
 
     assert "whole gradient, with your rnn_cell_backward" in entries()
     dashboard.controls["scale"].value = 3.0
-    assert "ValueError: my function assumes small weights" in dashboard.yours_note.value
+    assert "ValueError: my function assumes small weights" in dashboard.yours.note.value
     assert len(entries()) == 2
     dashboard.controls["scale"].value = 1.0
     assert "whole gradient, with your rnn_cell_backward" in entries()
-    assert len(dashboard.yours_line.get_data()[1]) == 50
+    assert len(dashboard.yours.line.get_data()[1]) == 50
+
+
+def test_vanishing_dashboard_steps_back_with_the_learners_cell_for_tanh_only():
+    dashboard = VanishingDashboard(cell_backward=learner_cell_backward)
+    for rho, T_x in ((0.9, 60), (1.5, 200), (0.5, 2)):
+        dashboard.controls["rho"].value = rho
+        dashboard.controls["T_x"].value = T_x
+        _, yours = dashboard.yours.line.get_data()
+        # the norm line is ρ^(T−t) for the linear RNN and below it for tanh (tests above)
+        np.testing.assert_allclose(yours, dashboard.norm_line.get_data()[1], rtol=1e-12)
+    dashboard.controls["nonlinearity"].value = "linear"
+    assert len(dashboard.yours.line.get_data()[1]) == 0
+    assert "tanh RNN only" in dashboard.yours.note.value
+    wrong = VanishingDashboard(cell_backward=lambda d, c: learner_cell_backward(d, c, slope=False))
+    _, yours = wrong.yours.line.get_data()
+    assert np.max(np.abs(yours - wrong.norm_line.get_data()[1])) > 0.1  # without 1 − a², visible
