@@ -138,28 +138,30 @@ def check_array(name, value, letters, sizes, hint=""):
     return array
 
 
-def check_parameters(parameters, sizes=None, name="parameters"):
+def check_parameters(parameters, sizes=None, name="parameters", shapes=None, order=None):
     """Check the parameter dict; return (a new dict of float arrays, the sizes it fixes).
 
-    The new dict holds exactly the keys Wax, Waa, Wya, ba, by; the caller's dict is not modified.
+    `shapes` maps each key to its letters, in the order the keys are checked; `order` is the order
+    of the keys in the returned dict. By default the RNN's: Wax, Waa, Wya, ba, by (gated cells
+    pass their own). The new dict holds exactly those keys; the caller's dict is not modified.
     """
+    if shapes is None:
+        shapes, order = PARAMETER_SHAPES, PARAMETER_ORDER
+    order = tuple(shapes) if order is None else order
+    keys = ", ".join(order)
     if not isinstance(parameters, Mapping):
-        raise TypeError(
-            f"{name} must be a dict with keys Wax, Waa, Wya, ba, by, "
-            f"got {type(parameters).__name__}"
-        )
-    missing = [key for key in PARAMETER_SHAPES if key not in parameters]
+        raise TypeError(f"{name} must be a dict with keys {keys}, got {type(parameters).__name__}")
+    missing = [key for key in shapes if key not in parameters]
     if missing:
         raise ValueError(
-            f"{name} is missing {', '.join(repr(k) for k in missing)}; "
-            f"expected the keys Wax, Waa, Wya, ba, by"
+            f"{name} is missing {', '.join(repr(k) for k in missing)}; expected the keys {keys}"
         )
     sizes = Sizes() if sizes is None else sizes
     checked = {
         key: check_array(f"{name}[{key!r}]", parameters[key], letters, sizes)
-        for key, letters in PARAMETER_SHAPES.items()
+        for key, letters in shapes.items()
     }
-    return {key: checked[key] for key in PARAMETER_ORDER}, sizes
+    return {key: checked[key] for key in order}, sizes
 
 
 def check_problem(x, y, a0, parameters):
