@@ -29,16 +29,7 @@ from ._validation import (
 )
 from .network import rnn_loss, rnn_loss_and_gradients
 
-# The arguments that gradient_check perturbs, and the gradient that answers for each.
-CHECKED = {
-    "Wax": "dWax",
-    "Waa": "dWaa",
-    "ba": "dba",
-    "Wya": "dWya",
-    "by": "dby",
-    "a0": "da0",
-    "x": "dx",
-}
+RNN_KEYS = ("Wax", "Waa", "ba", "Wya", "by")  # the order in which the RNN is checked
 
 
 def numerical_gradient(f, x, h=1e-5, indices=None):
@@ -98,29 +89,41 @@ def relative_error(a, b):
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
 
 
-def loss_functions(x, y, a0, parameters):
+def loss_functions(x, y, a0, parameters, loss=rnn_loss):
     """The loss as a function of each array that `gradient_check` perturbs, the others held fixed.
 
-    Returns: a dict {name: (array, f)} for Wax, Waa, ba, Wya, by, a0 and x, in that order, where
-    f(v) is the loss with that array replaced by v. Each f uses its argument and changes nothing.
+    `loss(x, y, a0, parameters)` is the loss of the cell: `rnn_loss` by default, or
+    `lstm_loss`, `gru_loss`. Returns: a dict {name: (array, f)}, where f(v) is the loss with that
+    array replaced by v, for every parameter (for the RNN Wax, Waa, ba, Wya, by, in that order;
+    for another cell in the order of its parameter dict), then a0 and x. Each f uses its argument
+    and changes nothing.
     """
-    x, y, a0, parameters = check_problem(x, y, a0, parameters)
-    functions = {
-        "x": (x, lambda v: rnn_loss(v, y, a0, parameters)),
-        "a0": (a0, lambda v: rnn_loss(x, y, v, parameters)),
+    check_callable("loss", loss, "a function (x, y, a0, parameters) -> loss")
+    if loss is rnn_loss:
+        x, y, a0, parameters = check_problem(x, y, a0, parameters)
+        keys = RNN_KEYS
+    else:  # another cell's loss checks its own arguments; here they only need to be arrays
+        loss(x, y, a0, parameters)
+        x, a0 = to_float_array("x", x), to_float_array("a0", a0)
+        parameters = {
+            key: to_float_array(f"parameters[{key!r}]", v) for key, v in parameters.items()
+        }
+        keys = list(parameters)
+    return {
         **{
-            key: (parameters[key], lambda v, key=key: rnn_loss(x, y, a0, {**parameters, key: v}))
-            for key in ("Wax", "Waa", "ba", "Wya", "by")
+            key: (parameters[key], lambda v, key=key: loss(x, y, a0, {**parameters, key: v}))
+            for key in keys
         },
+        "a0": (a0, lambda v: loss(x, y, v, parameters)),
+        "x": (x, lambda v: loss(v, y, a0, parameters)),
     }
-    return {name: functions[name] for name in CHECKED}
 
 
-def numerical_gradients(x, y, a0, parameters, h=1e-5):
-    """Central-difference gradients of the loss for all seven arrays: {"Wax": …, …, "x": …}."""
+def numerical_gradients(x, y, a0, parameters, h=1e-5, loss=rnn_loss):
+    """Central-difference gradients of `loss` for every array: {"Wax": …, …, "a0": …, "x": …}."""
     return {
         name: numerical_gradient(f, array, h=h)
-        for name, (array, f) in loss_functions(x, y, a0, parameters).items()
+        for name, (array, f) in loss_functions(x, y, a0, parameters, loss).items()
     }
 
 
@@ -147,8 +150,9 @@ def gradient_check(
     num_entries=None,
     seed=0,
     loss_and_gradients=rnn_loss_and_gradients,
+    loss=rnn_loss,
 ):
-    """Check every gradient of `loss_and_gradients` against central differences.
+    """Check every gradient of `loss_and_gradients` against central differences of `loss`.
 
     Arguments:
     - x, y, a0, parameters: a problem, as for `rnn_loss_and_gradients`.
@@ -159,25 +163,31 @@ def gradient_check(
     - loss_and_gradients: the function whose gradients are checked, called as
       loss_and_gradients(x, y, a0, parameters) -> (loss, gradients); by default the fast path,
       `rnn_loss_and_gradients`; `rnn_loss_and_gradients_by_steps` or your own also work.
+    - loss: the loss that `loss_and_gradients` differentiates, loss(x, y, a0, parameters):
+      `rnn_loss` by default; for the gated cells `lstm_loss` or `gru_loss` (with
+      `lstm_loss_and_gradients` or `gru_loss_and_gradients`).
 
-    Returns: a dict that maps each checked array (Wax, Waa, ba, Wya, by, a0, x) to the relative
-    error between its backpropagated and its numerical gradient.
+    Returns: a dict that maps each checked array (for the RNN Wax, Waa, ba, Wya, by, a0, x; for
+    another cell its parameters, a0, x) to the relative error between its backpropagated and its
+    numerical gradient, whose key is "d" + the array's name.
     """
-    x, y, a0, parameters = check_problem(x, y, a0, parameters)
     h = check_positive_float("h", h)
     if num_entries is not None:
         num_entries = check_positive_int("num_entries", num_entries)
     rng = check_seed("seed", seed)
     check_callable("loss_and_gradients", loss_and_gradients, "a function (x, y, a0, parameters)")
-    functions = loss_functions(x, y, a0, parameters)
-    arrays = {CHECKED[name]: (name, array.shape) for name, (array, _) in functions.items()}
+    functions = loss_functions(x, y, a0, parameters, loss)
+    x, a0 = functions["x"][0], functions["a0"][0]
+    parameters = {k: array for k, (array, _) in functions.items() if k not in ("a0", "x")}
+    y = np.asarray(y)  # checked by the loss
+    arrays = {"d" + name: (name, array.shape) for name, (array, _) in functions.items()}
     # copies: a function under test that changes its arguments must not move the caller's problem
     copies = (x.copy(), y.copy(), a0.copy(), {k: v.copy() for k, v in parameters.items()})
     returned = loss_and_gradients(*copies)
     gradients = check_returned_gradients("loss_and_gradients", returned, arrays)
     errors = {}
     for name, (array, f) in functions.items():
-        analytic = gradients[CHECKED[name]]
+        analytic = gradients["d" + name]
         indices = None
         if num_entries is not None and num_entries < array.size:
             flat = rng.choice(array.size, size=num_entries, replace=False)
