@@ -1,4 +1,4 @@
-"""rnn_core: a vanilla recurrent neural network in numpy, written to be read top to bottom.
+"""rnn_core: recurrent neural networks in numpy (the vanilla cell, LSTM, GRU), written to be read.
 
 Letters used for sizes everywhere in this package:
 
@@ -16,6 +16,8 @@ Reading order, one idea per module:
     loss          cross-entropy and the output layer                               notebook 02
     network       the whole network's loss and gradients, by steps and fused       notebooks 02, 06
     fused         the fast path, with products taken out of the time loop          notebook 06
+    lstm          the LSTM cell, its sequence, BPTT, loss and gradients            notebook 07
+    gru           the GRU cell (Cho's form and PyTorch's), BPTT, loss, gradients   notebook 07
     gradcheck     numerical gradients and gradient checks                          notebook 03
     dynamics      gradients through time: vanishing, exploding, truncated          notebook 04
     corpus        text, vocabulary and batches for a character model               notebook 05
@@ -48,7 +50,25 @@ from .gradcheck import (
     numerical_gradients,
     relative_error,
 )
+from .gru import (
+    gru_backward,
+    gru_cell_backward,
+    gru_cell_forward,
+    gru_forward,
+    gru_loss,
+    gru_loss_and_gradients,
+    initialize_gru_parameters,
+)
 from .loss import cross_entropy_loss, one_hot, output_layer_backward
+from .lstm import (
+    initialize_lstm_parameters,
+    lstm_backward,
+    lstm_cell_backward,
+    lstm_cell_forward,
+    lstm_forward,
+    lstm_loss,
+    lstm_loss_and_gradients,
+)
 from .network import rnn_loss, rnn_loss_and_gradients, rnn_loss_and_gradients_by_steps
 from .problems import random_parameters, random_problem
 from .rnn import (
@@ -91,4 +111,18 @@ __all__ = [
     "truncated_bptt_gradients",
     "random_parameters",
     "random_problem",
+    "initialize_lstm_parameters",
+    "lstm_cell_forward",
+    "lstm_forward",
+    "lstm_cell_backward",
+    "lstm_backward",
+    "lstm_loss",
+    "lstm_loss_and_gradients",
+    "initialize_gru_parameters",
+    "gru_cell_forward",
+    "gru_forward",
+    "gru_cell_backward",
+    "gru_backward",
+    "gru_loss",
+    "gru_loss_and_gradients",
 ]

@@ -12,6 +12,7 @@ The loss itself is compared with `helpers.reference_loss`, written out one examp
 at a time; the gradients of the loss are then central differences of `rnn_loss`.
 """
 
+import functools
 import math
 
 import numpy as np
@@ -28,6 +29,7 @@ from helpers import (
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+import rnn_core as rc
 from rnn_core import (
     format_error,
     gradient_check,
@@ -360,3 +362,37 @@ def test_logits_of_5e3_give_a_finite_loss_equal_on_both_paths():
     loss = assert_paths_agree(x, y, a0, parameters)
     assert loss == pytest.approx(reference_loss(x, y, a0, parameters), rel=1e-12)
     assert loss > 1e3
+
+
+# --- gradient_check on the gated cells ---
+
+GATED = [
+    ("lstm", rc.initialize_lstm_parameters, rc.lstm_loss_and_gradients, rc.lstm_loss, "dWf"),
+    ("gru", rc.initialize_gru_parameters, rc.gru_loss_and_gradients, rc.gru_loss, "dWr"),
+    (
+        "gru, pytorch form",
+        functools.partial(rc.initialize_gru_parameters, variant="pytorch"),
+        functools.partial(rc.gru_loss_and_gradients, variant="pytorch"),
+        functools.partial(rc.gru_loss, variant="pytorch"),
+        "dbha",
+    ),
+]
+
+
+@pytest.mark.parametrize("cell, initialize, loss_and_gradients, loss, broken", GATED)
+def test_gradient_check_works_on_gated_cells(cell, initialize, loss_and_gradients, loss, broken):
+    rng = np.random.default_rng(3)
+    x, a0 = rng.standard_normal((3, 2, 5)), rng.standard_normal((4, 2))
+    y = rng.integers(0, 5, size=(2, 5))
+    parameters = initialize(3, 4, 5, scale=0.5, seed=1)
+    errors = gradient_check(x, y, a0, parameters, loss_and_gradients=loss_and_gradients, loss=loss)
+    assert list(errors) == [*parameters, "a0", "x"]  # every parameter, then a0 and x
+    assert max(errors.values()) < 1e-5, errors  # central differences with h = 1e-5
+
+    def wrong(*problem):  # one gradient 10 % too large: the check must say so
+        value, gradients = loss_and_gradients(*problem)
+        return value, {**gradients, broken: 1.1 * gradients[broken]}
+
+    errors = gradient_check(x, y, a0, parameters, loss_and_gradients=wrong, loss=loss)
+    assert errors[broken[1:]] > 1e-2
+    assert all(error < 1e-5 for name, error in errors.items() if name != broken[1:])
