@@ -20,7 +20,8 @@ normal draw): `overflow_error` turns such an overflow into a ValueError that nam
 
 import contextlib
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import NamedTuple
 
 import numpy as np
 
@@ -217,67 +218,115 @@ def _describe(value):
     return f"{type(value).__name__}"
 
 
-def _cache_tuple(name, cache):
-    if not isinstance(cache, tuple) or len(cache) != 4:
+class CacheLayout(NamedTuple):
+    """What a cell's cache holds: its arrays, then its parameters, then any other entries.
+
+    - cell_forward, forward: the functions that return a cell cache and the sequence caches.
+    - arrays: (label, letters of its shape) for entries 0, 1, ... before the parameters.
+    - check_parameters: (parameters, sizes, name, *others) -> (checked dict, sizes).
+    - others: (label, check(value, name) -> value) for the entries after the parameters (the
+      GRU's variant), checked first and handed to check_parameters.
+    """
+
+    cell_forward: str
+    forward: str
+    arrays: tuple
+    check_parameters: Callable
+    others: tuple = ()
+
+    def text(self):
+        labels = [label for label, _ in self.arrays] + ["parameters"]
+        return f"({', '.join(labels + [label for label, _ in self.others])})"
+
+
+RNN_CACHE = CacheLayout(
+    "rnn_cell_forward",
+    "rnn_forward",
+    (("a_next", ("n_a", "m")), ("a_prev", ("n_a", "m")), ("xt", ("n_x", "m"))),
+    check_parameters,
+)
+
+
+def _cache_tuple(name, cache, layout):
+    if not isinstance(cache, tuple) or len(cache) != len(layout.arrays) + 1 + len(layout.others):
         raise ValueError(
-            f"{name} must be the tuple (a_next, a_prev, xt, parameters) returned by "
-            f"rnn_cell_forward, got {_describe(cache)}"
+            f"{name} must be the tuple {layout.text()} returned by {layout.cell_forward}, "
+            f"got {_describe(cache)}"
         )
     return cache
 
 
-_CACHE_ARRAYS = (("a_next", ("n_a", "m")), ("a_prev", ("n_a", "m")), ("xt", ("n_x", "m")))
+def _cache_others(name, cache, layout):
+    start = len(layout.arrays) + 1
+    return tuple(
+        check(cache[start + j], f"{name}[{start + j}] ({label})")
+        for j, (label, check) in enumerate(layout.others)
+    )
 
 
-def check_cell_cache(cache, sizes, name="cache"):
-    """A cell cache `(a_next, a_prev, xt, parameters)` as returned by `rnn_cell_forward`."""
-    a_next, a_prev, xt, parameters = _cache_tuple(name, cache)
-    parameters, sizes = check_parameters(parameters, sizes, f"{name}[3] (parameters)")
-    a_next = check_array(f"{name}[0] (a_next)", a_next, ("n_a", "m"), sizes)
-    a_prev = check_array(f"{name}[1] (a_prev)", a_prev, ("n_a", "m"), sizes)
-    xt = check_array(f"{name}[2] (xt)", xt, ("n_x", "m"), sizes)
-    return (a_next, a_prev, xt, parameters)
+def check_cell_cache(cache, sizes, name="cache", layout=RNN_CACHE):
+    """A cell cache as returned by `layout.cell_forward` (the RNN's by default): every entry."""
+    cache = _cache_tuple(name, cache, layout)
+    n = len(layout.arrays)
+    others = _cache_others(name, cache, layout)
+    parameters, sizes = layout.check_parameters(
+        cache[n], sizes, f"{name}[{n}] (parameters)", *others
+    )
+    arrays = [
+        check_array(f"{name}[{k}] ({label})", cache[k], letters, sizes)
+        for k, (label, letters) in enumerate(layout.arrays)
+    ]
+    return (*arrays, parameters, *others)
 
 
-def check_caches(caches, sizes):
-    """Sequence caches `(list_of_cell_caches, x)` as returned by `rnn_forward`, every one checked.
+def check_caches(caches, sizes, layout=RNN_CACHE):
+    """Sequence caches `(list_of_cell_caches, x)` as returned by `layout.forward`, all checked.
 
-    Each cell cache must be a tuple of four whose arrays have the shapes that x and the parameters
-    fix; the parameters of every cache must be the same dict as the first one's, or hold equal
-    arrays. Every array is read once: an a_prev that is the previous step's a_next is judged once.
-    Returns (list of checked cell caches, x).
+    Each cell cache must be a tuple laid out as `layout` says, whose arrays have the shapes that x
+    and the parameters fix; the parameters (and the other entries) of every cache must be the same
+    as the first one's. Every array is read once: an a_prev that is the previous step's a_next is
+    judged once. Returns (list of checked cell caches, x).
     """
     if not isinstance(caches, tuple) or len(caches) != 2 or not isinstance(caches[0], list):
         raise ValueError(
-            "caches must be the tuple (list_of_cell_caches, x) returned by rnn_forward, "
+            f"caches must be the tuple (list_of_cell_caches, x) returned by {layout.forward}, "
             f"got {_describe(caches)}"
         )
     cell_caches, x = caches
     if not cell_caches:
         raise ValueError("caches[0] (list_of_cell_caches) is empty; expected T_x cell caches")
-    first = check_cell_cache(cell_caches[0], sizes, "caches[0][0]")
+    first = check_cell_cache(cell_caches[0], sizes, "caches[0][0]", layout)
     x = check_array("caches[1] (x)", x, ("n_x", "m", "T_x"), sizes)
     if len(cell_caches) != sizes["T_x"]:
         raise ValueError(
             f"caches[0] (list_of_cell_caches) has {len(cell_caches)} cell caches, expected "
             f"T_x = {sizes['T_x']} (the last dimension of caches[1], x)"
         )
-    parameters = first[3]
+    n = len(layout.arrays)
+    parameters, others = first[n], first[n + 1 :]
     checked = [first]
-    seen = {id(cell_caches[0][0]), id(cell_caches[0][1]), id(cell_caches[0][2])}  # judged above
+    seen = {id(value) for value in cell_caches[0][:n]}  # judged above
     for t in range(1, len(cell_caches)):
         name = f"caches[0][{t}]"
-        *arrays, step_parameters = _cache_tuple(name, cell_caches[t])
-        if step_parameters is not cell_caches[0][3]:
-            step_parameters = check_parameters(step_parameters, sizes, f"{name}[3] (parameters)")[0]
+        cache = _cache_tuple(name, cell_caches[t], layout)
+        for j, value in enumerate(_cache_others(name, cache, layout)):
+            if value != others[j]:
+                label = layout.others[j][0]
+                raise ValueError(
+                    f"{name}[{n + 1 + j}] ({label}) is {value!r} but caches[0][0][{n + 1 + j}] "
+                    f"is {others[j]!r}: every step of one forward pass uses the same {label}"
+                )
+        if cache[n] is not cell_caches[0][n]:
+            label = f"{name}[{n}] (parameters)"
+            step_parameters = layout.check_parameters(cache[n], sizes, label, *others)[0]
             if any(not np.array_equal(step_parameters[k], parameters[k]) for k in parameters):
                 raise ValueError(
-                    f"{name}[3] (parameters) differs from caches[0][0][3]: every step of one "
-                    "forward pass uses the same parameters"
+                    f"{label} differs from caches[0][0][{n}]: every step of one forward pass "
+                    "uses the same parameters"
                 )
         step = []
-        for k, (label, letters) in enumerate(_CACHE_ARRAYS):
-            value, label = arrays[k], f"{name}[{k}] ({label})"
+        for k, (label, letters) in enumerate(layout.arrays):
+            value, label = cache[k], f"{name}[{k}] ({label})"
             if id(value) in seen:  # a_prev of step t is usually a_next of step t-1: judge it once
                 array = as_array(label, value)
                 array = array.astype(np.float64) if array.dtype.kind in "iu" else array
@@ -286,7 +335,7 @@ def check_caches(caches, sizes):
                 seen.add(id(value))
             expect_shape(label, array, letters, sizes)
             step.append(array)
-        checked.append((*step, parameters))
+        checked.append((*step, parameters, *others))
     return checked, x
 
 

@@ -56,8 +56,11 @@ from collections.abc import Mapping
 import numpy as np
 
 from ._validation import (
+    CacheLayout,
     Sizes,
     check_array,
+    check_caches,
+    check_cell_cache,
     check_labels,
     check_parameters,
     check_positive_float,
@@ -190,60 +193,24 @@ def _gru_cell_forward(xt, a_prev, parameters, variant):
     return a_next, yt_pred, cache
 
 
-# The arrays of a cell cache, after its parameters, with the letters of their shapes.
-_CACHE_ARRAYS = (
-    (0, "a_next", ("n_a", "m")),
-    (1, "a_prev", ("n_a", "m")),
-    (2, "zt", ("n_a", "m")),
-    (3, "rt", ("n_a", "m")),
-    (4, "h_tilde", ("n_a", "m")),
-    (5, "xt", ("n_x", "m")),
+def _check_cache_parameters(parameters, sizes, name, variant):
+    return _check_gru_parameters(parameters, variant, sizes, name)
+
+
+GRU_CACHE = CacheLayout(
+    "gru_cell_forward",
+    "gru_forward",
+    (
+        ("a_next", ("n_a", "m")),
+        ("a_prev", ("n_a", "m")),
+        ("zt", ("n_a", "m")),
+        ("rt", ("n_a", "m")),
+        ("h_tilde", ("n_a", "m")),
+        ("xt", ("n_x", "m")),
+    ),
+    _check_cache_parameters,
+    (("variant", lambda value, name: choose(name, value, VARIANTS)),),
 )
-_CACHE_TEXT = "(a_next, a_prev, zt, rt, h_tilde, xt, parameters, variant)"
-
-
-def _cache_tuple(name, cache):
-    if not isinstance(cache, tuple) or len(cache) != 8:
-        what = f"a {type(cache).__name__} of length {len(cache)}"
-        if not isinstance(cache, (tuple, list)):
-            what = type(cache).__name__
-        raise ValueError(
-            f"{name} must be the tuple {_CACHE_TEXT} returned by gru_cell_forward, got {what}"
-        )
-    return cache
-
-
-def _check_cell_cache(cache, sizes, name="cache", checked_parameters=None):
-    """A GRU cell cache, as `gru_cell_forward` returns it, every entry checked.
-
-    `checked_parameters` is (the raw dict, its checked copy, the variant) of an earlier cache of
-    the same sequence: a cache that holds the same dict object is not checked again.
-    """
-    cache = _cache_tuple(name, cache)
-    variant = choose(f"{name}[7] (variant)", cache[7], VARIANTS)
-    if checked_parameters is not None and variant != checked_parameters[2]:
-        raise ValueError(
-            f"{name}[7] (variant) is {variant!r} but caches[0][0][7] is "
-            f"{checked_parameters[2]!r}: every step of one forward pass uses the same variant"
-        )
-    if checked_parameters is not None and cache[6] is checked_parameters[0]:
-        parameters = checked_parameters[1]
-    else:
-        parameters, sizes = _check_gru_parameters(
-            cache[6], variant, sizes, f"{name}[6] (parameters)"
-        )
-        if checked_parameters is not None and any(
-            not np.array_equal(parameters[k], checked_parameters[1][k]) for k in parameters
-        ):
-            raise ValueError(
-                f"{name}[6] (parameters) differs from caches[0][0][6]: every step of one "
-                "forward pass uses the same parameters"
-            )
-    arrays = [
-        check_array(f"{name}[{k}] ({label})", cache[k], letters, sizes)
-        for k, label, letters in _CACHE_ARRAYS
-    ]
-    return (*arrays, parameters, variant)
 
 
 @refuses_overflow("da_next and cache")
@@ -261,7 +228,7 @@ def gru_cell_backward(da_next, cache):
       gradients; for the PyTorch variant also dbha (n_a, 1).
     """
     sizes = Sizes()
-    cache = _check_cell_cache(cache, sizes)
+    cache = check_cell_cache(cache, sizes, layout=GRU_CACHE)
     da_next = check_array("da_next", da_next, ("n_a", "m"), sizes)
     return _gru_cell_backward(da_next, cache)
 
@@ -349,32 +316,6 @@ def _gru_forward(x, a0, parameters, variant):
     return a, y_pred, (cell_caches, x)
 
 
-def _check_caches(caches, sizes):
-    """Sequence caches (list_of_cell_caches, x) as `gru_forward` returns them, every one checked."""
-    if not isinstance(caches, tuple) or len(caches) != 2 or not isinstance(caches[0], list):
-        what = type(caches).__name__
-        if isinstance(caches, (tuple, list)):
-            what = f"a {what} of length {len(caches)}"
-        raise ValueError(
-            f"caches must be the tuple (list_of_cell_caches, x) returned by gru_forward, got {what}"
-        )
-    cell_caches, x = caches
-    if not cell_caches:
-        raise ValueError("caches[0] (list_of_cell_caches) is empty; expected T_x cell caches")
-    first = _check_cell_cache(cell_caches[0], sizes, "caches[0][0]")
-    x = check_array("caches[1] (x)", x, ("n_x", "m", "T_x"), sizes)
-    if len(cell_caches) != sizes["T_x"]:
-        raise ValueError(
-            f"caches[0] (list_of_cell_caches) has {len(cell_caches)} cell caches, expected "
-            f"T_x = {sizes['T_x']} (the last dimension of caches[1], x)"
-        )
-    seen = (cell_caches[0][6], first[6], first[7])  # the raw parameters, checked, and the variant
-    checked = [first]
-    for t in range(1, len(cell_caches)):
-        checked.append(_check_cell_cache(cell_caches[t], sizes, f"caches[0][{t}]", seen))
-    return checked, x
-
-
 @refuses_overflow("da and caches")
 def gru_backward(da, caches):
     """Backpropagation through time for the GRU.
@@ -393,7 +334,7 @@ def gru_backward(da, caches):
       time; for the PyTorch variant also dbha (n_a, 1).
     """
     sizes = Sizes()
-    caches = _check_caches(caches, sizes)
+    caches = check_caches(caches, sizes, GRU_CACHE)
     da = check_array("da", da, ("n_a", "m", "T_x"), sizes)
     return _gru_backward(da, caches)[0]
 

@@ -41,20 +41,19 @@ The output layer and the loss are the RNN's own (`rnn_core.loss`), with Wy in th
 import numpy as np
 
 from ._validation import (
+    CacheLayout,
     Sizes,
     _check_number,
-    _describe,
-    as_array,
     check_array,
+    check_caches,
+    check_cell_cache,
     check_labels,
     check_parameters,
     check_positive_float,
     check_positive_int,
     check_seed,
-    expect_shape,
     overflow_error,
     refuses_overflow,
-    to_float_array,
 )
 from .activations import _softmax, sigmoid
 from .loss import _output_layer_backward, _output_layer_loss
@@ -89,7 +88,6 @@ CACHE_ENTRIES = (
     ("ot", ("n_a", "m")),
     ("xt", ("n_x", "m")),
 )
-CACHE_LAYOUT = "(a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)"
 
 
 # --- argument checks (the LSTM's shape tables, on the checkers of rnn_core._validation) ---
@@ -126,75 +124,7 @@ def check_lstm_problem(x, y, a0, parameters):
     return x, y, a0, parameters
 
 
-def _cache_tuple(name, cache):
-    if not isinstance(cache, tuple) or len(cache) != len(CACHE_ENTRIES) + 1:
-        raise ValueError(
-            f"{name} must be the tuple {CACHE_LAYOUT} returned by lstm_cell_forward, "
-            f"got {_describe(cache)}"
-        )
-    return cache
-
-
-def check_lstm_cell_cache(cache, sizes, name="cache"):
-    """A cell cache as returned by `lstm_cell_forward`, every entry checked."""
-    *arrays, parameters = _cache_tuple(name, cache)
-    parameters, sizes = check_lstm_parameters(parameters, sizes, f"{name}[9] (parameters)")
-    checked = [
-        check_array(f"{name}[{k}] ({label})", value, letters, sizes)
-        for k, ((label, letters), value) in enumerate(zip(CACHE_ENTRIES, arrays))
-    ]
-    return (*checked, parameters)
-
-
-def check_lstm_caches(caches, sizes):
-    """Sequence caches `(list_of_cell_caches, x)` as returned by `lstm_forward`, all checked.
-
-    As `rnn_core._validation.check_caches` for the RNN: T_x cell caches of ten entries each, with
-    the shapes that x and the parameters fix, the same parameters at every step, and every array
-    read once (a_prev and c_prev of step t are usually a_next and c_next of step t-1).
-    """
-    if not isinstance(caches, tuple) or len(caches) != 2 or not isinstance(caches[0], list):
-        raise ValueError(
-            "caches must be the tuple (list_of_cell_caches, x) returned by lstm_forward, "
-            f"got {_describe(caches)}"
-        )
-    cell_caches, x = caches
-    if not cell_caches:
-        raise ValueError("caches[0] (list_of_cell_caches) is empty; expected T_x cell caches")
-    first = check_lstm_cell_cache(cell_caches[0], sizes, "caches[0][0]")
-    x = check_array("caches[1] (x)", x, ("n_x", "m", "T_x"), sizes)
-    if len(cell_caches) != sizes["T_x"]:
-        raise ValueError(
-            f"caches[0] (list_of_cell_caches) has {len(cell_caches)} cell caches, expected "
-            f"T_x = {sizes['T_x']} (the last dimension of caches[1], x)"
-        )
-    parameters = first[-1]
-    checked = [first]
-    seen = {id(value) for value in cell_caches[0][:-1]}  # judged above
-    for t in range(1, len(cell_caches)):
-        name = f"caches[0][{t}]"
-        *arrays, step_parameters = _cache_tuple(name, cell_caches[t])
-        if step_parameters is not cell_caches[0][-1]:
-            label = f"{name}[9] (parameters)"
-            step_parameters = check_lstm_parameters(step_parameters, sizes, label)[0]
-            if any(not np.array_equal(step_parameters[k], parameters[k]) for k in parameters):
-                raise ValueError(
-                    f"{label} differs from caches[0][0][9]: every step of one forward pass "
-                    "uses the same parameters"
-                )
-        step = []
-        for k, ((label, letters), value) in enumerate(zip(CACHE_ENTRIES, arrays)):
-            label = f"{name}[{k}] ({label})"
-            if id(value) in seen:  # judged already, as an entry of the step before
-                array = as_array(label, value)
-                array = array.astype(np.float64) if array.dtype.kind in "iu" else array
-            else:
-                array = to_float_array(label, value)
-                seen.add(id(value))
-            expect_shape(label, array, letters, sizes)
-            step.append(array)
-        checked.append((*step, parameters))
-    return checked, x
+LSTM_CACHE = CacheLayout("lstm_cell_forward", "lstm_forward", CACHE_ENTRIES, check_lstm_parameters)
 
 
 def _output_layer(parameters):
@@ -297,7 +227,7 @@ def lstm_cell_backward(da_next, dc_next, cache):
       the gate weights' gradients.
     """
     sizes = Sizes()
-    cache = check_lstm_cell_cache(cache, sizes)
+    cache = check_cell_cache(cache, sizes, layout=LSTM_CACHE)
     da_next = check_array("da_next", da_next, ("n_a", "m"), sizes)
     dc_next = check_array("dc_next", dc_next, ("n_a", "m"), sizes)
     return _lstm_cell_backward(da_next, dc_next, cache)[0]
@@ -394,7 +324,7 @@ def lstm_backward(da, caches):
     - dWf, dWi, dWc, dWo (n_a, n_a + n_x), dbf, dbi, dbc, dbo (n_a, 1): summed over time.
     """
     sizes = Sizes()
-    caches = check_lstm_caches(caches, sizes)
+    caches = check_caches(caches, sizes, LSTM_CACHE)
     da = check_array("da", da, ("n_a", "m", "T_x"), sizes)
     return _lstm_backward(da, caches)[0]
 

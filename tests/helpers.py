@@ -11,12 +11,27 @@ PyTorch-independent numerical gradients, and `test_seed.py` to the seed notebook
 """
 
 import math
+import os
 
 import numpy as np
 import pytest
 from hypothesis import strategies as st
 
 import rnn_core as rc
+
+# PyTorch for the optional cross-checks: None when it is not installed, unless CI asks for it
+# (RNN_CORE_REQUIRE_TORCH=1), where a skip would hide the cross-check and the import must work.
+if os.environ.get("RNN_CORE_REQUIRE_TORCH"):
+    import torch
+else:
+    try:
+        import torch
+    except ImportError:
+        torch = None
+needs_torch = pytest.mark.skipif(
+    torch is None,
+    reason="the PyTorch cross-check needs torch: pip install torch (the CPU build is enough)",
+)
 
 # --- hypothesis strategies ---
 

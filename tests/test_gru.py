@@ -12,7 +12,6 @@ Oracles, none of them the code under test:
 """
 
 import math
-import os
 
 import numpy as np
 import pytest
@@ -22,10 +21,12 @@ from helpers import (
     assert_rejects,
     bad,
     moderate_scales,
+    needs_torch,
     picked_loss,
     reference_log_softmax,
     seeds,
     sizes,
+    torch,
 )
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -40,18 +41,6 @@ from rnn_core.gru import (
     initialize_gru_parameters,
 )
 from rnn_core.problems import random_problem
-
-if os.environ.get("RNN_CORE_REQUIRE_TORCH"):  # set by CI, where a skip would hide the cross-check
-    import torch
-else:
-    try:
-        import torch
-    except ImportError:
-        torch = None
-needs_torch = pytest.mark.skipif(
-    torch is None,
-    reason="the PyTorch cross-check needs torch: pip install torch (the CPU build is enough)",
-)
 
 VARIANTS = ("cho", "pytorch")
 GATE_KEYS = ("Wz", "bz", "Wr", "br", "Wh", "bh")

@@ -15,11 +15,9 @@ pinned below, next to the correct values for all 7 steps.
 
 # ruff: noqa: NPY002  (the classic assignment's set-up cells use numpy's legacy global random state)
 
-import os
-
 import numpy as np
 import pytest
-from helpers import CORNERS, assert_gradient, assert_rejects, bad, seeds, sizes
+from helpers import CORNERS, assert_gradient, assert_rejects, bad, needs_torch, seeds, sizes, torch
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from test_seed import REPR, assert_prints_as
@@ -34,18 +32,6 @@ from rnn_core.lstm import (
     lstm_forward,
     lstm_loss,
     lstm_loss_and_gradients,
-)
-
-if os.environ.get("RNN_CORE_REQUIRE_TORCH"):  # set by CI, where a skip would hide the cross-check
-    import torch
-else:
-    try:
-        import torch
-    except ImportError:
-        torch = None
-needs_torch = pytest.mark.skipif(
-    torch is None,
-    reason="the PyTorch cross-check needs torch: pip install torch (the CPU build is enough)",
 )
 
 GATE_WEIGHTS = ("Wf", "Wi", "Wc", "Wo")
