@@ -67,6 +67,9 @@ def sigmoid(z):
     Written with exp(-|z|), which lies in (0, 1] for every finite z, so it never overflows:
     for z >= 0 it is 1 / (1 + exp(-z)); for z < 0 the same value is exp(z) / (1 + exp(z)).
     """
-    z = to_float_array("z", z)
+    return _sigmoid(to_float_array("z", z))
+
+
+def _sigmoid(z):
     e = np.exp(-np.abs(z))  # exp(-|z|) in (0, 1]
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))

@@ -70,7 +70,7 @@ from ._validation import (
     overflow_error,
     refuses_overflow,
 )
-from .activations import _softmax, sigmoid
+from .activations import _sigmoid, _softmax
 from .loss import _output_layer_backward, _output_layer_loss
 
 VARIANTS = ("cho", "pytorch")
@@ -181,8 +181,8 @@ def _gru_cell_forward(xt, a_prev, parameters, variant):
     bz, br, bh, by = parameters["bz"], parameters["br"], parameters["bh"], parameters["by"]
     n_a = a_prev.shape[0]
     stack = np.vstack((a_prev, xt))  # s_t = [a_{t-1}; x_t]: (n_a + n_x, m), a_{t-1} on top
-    zt = sigmoid(Wz @ stack + bz)  # z_t = σ(Wz s_t + bz): (n_a, n_a + n_x) @ (n_a + n_x, m)
-    rt = sigmoid(Wr @ stack + br)  # r_t = σ(Wr s_t + br)
+    zt = _sigmoid(Wz @ stack + bz)  # z_t = σ(Wz s_t + bz): (n_a, n_a + n_x) @ (n_a + n_x, m)
+    rt = _sigmoid(Wr @ stack + br)  # r_t = σ(Wr s_t + br)
     if variant == "cho":  # reset first: h̃_t = tanh(Wh [r_t ⊙ a_{t-1}; x_t] + bh)
         h_tilde = np.tanh(Wh @ np.vstack((rt * a_prev, xt)) + bh)
     else:  # reset last: h̃_t = tanh(Wh_x x_t + bh + r_t ⊙ (Wh_a a_{t-1} + bha))

@@ -55,7 +55,7 @@ from ._validation import (
     overflow_error,
     refuses_overflow,
 )
-from .activations import _softmax, sigmoid
+from .activations import _sigmoid, _softmax
 from .loss import _output_layer_backward, _output_layer_loss
 from .rnn import _SLICE_HINT
 
@@ -198,10 +198,10 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
 def _lstm_cell_forward(xt, a_prev, c_prev, parameters):
     p = parameters
     s = np.concatenate((a_prev, xt), axis=0)  # [a_{t-1}; x_t]: (n_a, m) on top of (n_x, m)
-    ft = sigmoid(p["Wf"] @ s + p["bf"])  # f_t = σ(Wf s_t + bf): (n_a, n_a+n_x) @ (n_a+n_x, m)
-    it = sigmoid(p["Wi"] @ s + p["bi"])  # i_t = σ(Wi s_t + bi)
+    ft = _sigmoid(p["Wf"] @ s + p["bf"])  # f_t = σ(Wf s_t + bf): (n_a, n_a+n_x) @ (n_a+n_x, m)
+    it = _sigmoid(p["Wi"] @ s + p["bi"])  # i_t = σ(Wi s_t + bi)
     cct = np.tanh(p["Wc"] @ s + p["bc"])  # c̃_t = tanh(Wc s_t + bc)
-    ot = sigmoid(p["Wo"] @ s + p["bo"])  # o_t = σ(Wo s_t + bo)
+    ot = _sigmoid(p["Wo"] @ s + p["bo"])  # o_t = σ(Wo s_t + bo)
     c_next = ft * c_prev + it * cct  # c_t = f_t ⊙ c_{t-1} + i_t ⊙ c̃_t
     a_next = ot * np.tanh(c_next)  # a_t = o_t ⊙ tanh(c_t), of c_t, not of c_{t-1}
     yt_pred = _softmax(p["Wy"] @ a_next + p["by"])  # ŷ_t = softmax(Wy a_t + by)
