@@ -71,6 +71,7 @@ from .backward import CELL_BACKWARD, RNN_BACKWARD
 from .engine import CheckResult, mistakes_table
 from .forward import CELL_FORWARD, RNN_FORWARD
 from .gradient import NUMERICAL_GRADIENT
+from .lstm import LSTM_BACKWARD, LSTM_CELL_BACKWARD, LSTM_CELL_FORWARD, LSTM_FORWARD
 from .output import CROSS_ENTROPY_LOSS, OUTPUT_LAYER_BACKWARD
 from .softmax import SOFTMAX
 
@@ -85,6 +86,10 @@ __all__ = [
     "check_cross_entropy_loss",
     "check_output_layer_backward",
     "check_numerical_gradient",
+    "check_lstm_cell_forward",
+    "check_lstm_forward",
+    "check_lstm_cell_backward",
+    "check_lstm_backward",
 ]
 
 EXERCISES = (
@@ -96,6 +101,10 @@ EXERCISES = (
     CROSS_ENTROPY_LOSS,
     OUTPUT_LAYER_BACKWARD,
     NUMERICAL_GRADIENT,
+    LSTM_CELL_FORWARD,
+    LSTM_FORWARD,
+    LSTM_CELL_BACKWARD,
+    LSTM_BACKWARD,
 )
 
 # Every verdict a checker can give: (identifier, one-line description), the generic ones first.
@@ -202,4 +211,60 @@ check_numerical_gradient = NUMERICAL_GRADIENT.checker(
     2h; the caller's x moved (even when it is put back before the function returns).
     """,
     cases=10,
+)
+
+
+check_lstm_cell_forward = LSTM_CELL_FORWARD.checker(
+    "check_lstm_cell_forward",
+    """Check `fn(xt, a_prev, c_prev, parameters) -> (a_next, c_next, yt_pred, cache)` (notebook 07).
+
+    xt is (n_x, m), a_prev and c_prev (n_a, m); every gate weight is (n_a, n_a + n_x) and acts
+    on [a_prev; xt]. Compares a_next, c_next (n_a, m) and yt_pred (n_y, m) with rnn_core, and
+    checks that cache is the tuple (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt,
+    parameters) that lstm_cell_backward reads. Recognises: the input stacked as [xt; a_prev];
+    tanh of c_prev instead of c_next; the tanh of the cell state missing; the forget and input
+    gates swapped; c_next from a_prev; the candidate through sigmoid; a gate bias or by missing;
+    the output from a_prev; softmax over the wrong axis; a cache of another form; a_prev or
+    c_prev changed in place.
+    """,
+)
+
+
+check_lstm_forward = LSTM_FORWARD.checker(
+    "check_lstm_forward",
+    """Check `fn(x, a0, parameters) -> (a, y, c, caches)`, the LSTM forward pass (notebook 07).
+
+    x is (n_x, m, T_x), a0 (n_a, m), the initial cell state zero. Compares a, c (n_a, m, T_x) and
+    y (n_y, m, T_x) with rnn_core, and checks that caches is the tuple (list of the T_x cell
+    caches, x) that lstm_backward reads. Recognises: the recurrence started from zeros instead of
+    a0; the cell state started from a0; the cell state not carried from step to step; a0 passed
+    to every step; caches of another form.
+    """,
+)
+
+
+check_lstm_cell_backward = LSTM_CELL_BACKWARD.checker(
+    "check_lstm_cell_backward",
+    """Check `fn(da_next, dc_next, cache) -> dict of dxt, da_prev, dc_prev, dWf, dbf, dWi, dbi,
+    dWc, dbc, dWo, dbo`, one LSTM step backwards (notebook 07).
+
+    da_next and dc_next are (n_a, m); the cache comes from rnn_core's lstm_cell_forward.
+    Recognises: the path da_next -> dc dropped; dc_next dropped; dc_prev = dc without ft, or
+    dc_next * ft; tanh of c_prev instead of c_next; gate derivatives written as σ' (or tanh') of
+    the gate itself, missing, or in the other activation's form; dzo from dc; the stack taken
+    as [xt; a_prev] (in the weight gradients, in the split of ds, or both).
+    """,
+)
+
+
+check_lstm_backward = LSTM_BACKWARD.checker(
+    "check_lstm_backward",
+    """Check `fn(da, caches) -> dict of dx, da0, dWf, dbf, dWi, dbi, dWc, dbc, dWo, dbo`, BPTT
+    through the LSTM (notebook 07).
+
+    da is a random upstream gradient (n_a, m, T_x); the caches come from rnn_core's
+    lstm_forward. Recognises: only da_prev, or only da[:, :, t], passed to each step; dc_prev not
+    carried back (dc_next = zeros at every step); weight gradients assigned instead of summed
+    over time; da changed in place; an output left all zeros.
+    """,
 )

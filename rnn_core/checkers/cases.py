@@ -83,3 +83,24 @@ def draw_problem(rng, sizes):
 def shown(sizes, letters):
     """The sizes named in `letters` (the ones an exercise's arrays use), in that order."""
     return {letter: sizes[letter] for letter in letters}
+
+
+def draw_lstm_problem(rng, sizes):
+    """A random LSTM problem of these sizes: (x (n_x, m, T_x), a0 (n_a, m), c0 (n_a, m),
+    parameters), the parameters in the order of `rnn_core.lstm.LSTM_PARAMETER_ORDER`.
+
+    Weights and biases are drawn with standard deviation 0.5, so that every gate stays well away
+    from 0 and 1 and a missing bias, a swapped gate or a wrong derivative changes the results well
+    beyond round-off; c0 is drawn too, so that a cell step sees a nonzero c_prev.
+    """
+    n_x, n_a, n_y, m, T_x = (sizes[k] for k in LETTERS)
+    parameters = {}
+    for g in "fico":
+        parameters[f"W{g}"] = 0.5 * rng.standard_normal((n_a, n_a + n_x))
+        parameters[f"b{g}"] = 0.5 * rng.standard_normal((n_a, 1))
+    parameters["Wy"] = 0.5 * rng.standard_normal((n_y, n_a))
+    parameters["by"] = 0.5 * rng.standard_normal((n_y, 1))
+    x = rng.standard_normal((n_x, m, T_x))
+    a0 = 0.5 * rng.standard_normal((n_a, m))
+    c0 = rng.standard_normal((n_a, m))
+    return x, a0, c0, parameters

@@ -107,7 +107,13 @@ def cache_not_as_rnn_core(returned, expected):
     summary="caches is not the tuple (list of T_x cell caches, x)",
 )
 def caches_not_as_rnn_core(returned, expected):
-    caches, (cell_caches, x) = returned["caches"], expected["caches"]
+    return sequence_caches_problem(returned["caches"], expected["caches"], cell_cache_problem)
+
+
+def sequence_caches_problem(caches, expected_caches, cell_problem):
+    """What is wrong with `caches` against rnn_core's (caches_list, x), or None; each cell cache
+    is judged by cell_problem(cache, wanted, name), so that every cell's caches are read alike."""
+    cell_caches, x = expected_caches
     if not isinstance(caches, tuple) or len(caches) != 2:
         return f"caches is {describe(caches)}, not a tuple of 2."
     if not isinstance(caches[0], list):
@@ -117,7 +123,7 @@ def caches_not_as_rnn_core(returned, expected):
     if not same(read_output("x", caches[1]), read_output("x", x)):
         return f"caches[1] is {describe(caches[1])} that is not x."
     for t, (cache, wanted) in enumerate(zip(caches[0], cell_caches)):
-        problem = cell_cache_problem(cache, wanted, f"caches[0][{t}]")
+        problem = cell_problem(cache, wanted, f"caches[0][{t}]")
         if problem is not None:
             return problem
     return None
