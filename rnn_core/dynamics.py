@@ -25,7 +25,9 @@ from ._validation import (
     choose,
     refuses_overflow,
 )
+from .activations import _sigmoid
 from .loss import _output_layer_backward
+from .lstm import GATES
 from .rnn import _rnn_backward, _rnn_cell_backward, _rnn_forward
 
 NONLINEARITIES = ("tanh", "linear")
@@ -161,3 +163,101 @@ __all__ = [
     "backpropagate_from_last_step",
     "truncated_bptt_gradients",
 ]
+
+
+# --- the three cells side by side: the gradient from the last step back (notebook 07) ---
+# For one sequence (m = 1), the loss L = gᵀ a⟨T⟩ and weights without checks: the fast path of
+# GatedDashboard, which computes only the gradients reaching the states, with the input products
+# of all steps taken at once. The tests hold each to the cells' own backward functions.
+
+
+def rnn_state_gradients(x, a0, p, g):
+    """∂L/∂a⟨t⟩ of shape (n_a, T) for L = gᵀ a⟨T⟩: da⟨t−1⟩ = Waaᵀ ((1 − a⟨t⟩²) ⊙ da⟨t⟩)."""
+    T = x.shape[1]
+    inputs = p["Wax"] @ x + p["ba"]  # (n_a, T)
+    a = np.empty((a0.shape[0], T))
+    a_t = a0
+    for t in range(T):
+        a_t = np.tanh(inputs[:, t] + p["Waa"] @ a_t)
+        a[:, t] = a_t
+    slope = 1 - a**2
+    WaaT = p["Waa"].T.copy()
+    da = np.empty_like(a)
+    da_t = g
+    for t in reversed(range(T)):
+        da[:, t] = da_t
+        da_t = WaaT @ (slope[:, t] * da_t)
+    return da
+
+
+def lstm_state_gradients(x, a0, p, g):
+    """∂L/∂a⟨t⟩ and ∂L/∂c⟨t⟩ (the whole gradient, both paths), each (n_a, T), for L = gᵀ a⟨T⟩;
+    the equations of `rnn_core.lstm`, with c⟨0⟩ = 0."""
+    n_a, T = a0.shape[0], x.shape[1]
+    W = np.vstack([p[f"W{gate}"] for gate in GATES])  # (4 n_a, n_a + n_x): f, i, c̃, o
+    inputs = W[:, n_a:] @ x + np.vstack([p[f"b{gate}"] for gate in GATES])  # (4 n_a, T)
+    W_a = W[:, :n_a].copy()
+    gates = np.empty((4 * n_a, T))
+    c = np.empty((n_a, T + 1))  # c[:, t] is c⟨t⟩, c⟨0⟩ = 0
+    c[:, 0] = 0.0
+    a_t = a0
+    for t in range(T):
+        z = inputs[:, t] + W_a @ a_t
+        gate = _sigmoid(z)
+        gate[2 * n_a : 3 * n_a] = np.tanh(z[2 * n_a : 3 * n_a])  # the candidate c̃ is a tanh
+        f, i, cc, o = gate[:n_a], gate[n_a : 2 * n_a], gate[2 * n_a : 3 * n_a], gate[3 * n_a :]
+        c[:, t + 1] = f * c[:, t] + i * cc
+        a_t = o * np.tanh(c[:, t + 1])
+        gates[:, t] = gate
+    f, i, cc, o = (gates[k * n_a : (k + 1) * n_a] for k in range(4))
+    tanh_c = np.tanh(c[:, 1:])
+    to_c = o * (1 - tanh_c**2)  # da → dc through a = o ⊙ tanh(c)
+    # dz = [dc ⊙ c⟨t−1⟩ f(1−f); dc ⊙ c̃ i(1−i); dc ⊙ i(1−c̃²); da ⊙ tanh(c) o(1−o)]
+    from_c = np.vstack((c[:, :-1] * f * (1 - f), cc * i * (1 - i), i * (1 - cc**2)))
+    from_a = tanh_c * o * (1 - o)
+    W_cT, W_oT = W_a[: 3 * n_a].T.copy(), W_a[3 * n_a :].T.copy()
+    da, dc = np.empty((n_a, T)), np.empty((n_a, T))
+    da_t, dc_next = g, np.zeros(n_a)
+    for t in reversed(range(T)):
+        dc_t = dc_next + da_t * to_c[:, t]
+        da[:, t], dc[:, t] = da_t, dc_t
+        da_t = W_cT @ (np.tile(dc_t, 3) * from_c[:, t]) + W_oT @ (da_t * from_a[:, t])
+        dc_next = dc_t * f[:, t]  # the highway: the forget gate alone
+    return da, dc
+
+
+def gru_state_gradients(x, a0, p, g):
+    """∂L/∂a⟨t⟩ of shape (n_a, T) for L = gᵀ a⟨T⟩; Cho's GRU as in `rnn_core.gru`."""
+    n_a, T = a0.shape[0], x.shape[1]
+    W_zr = np.vstack((p["Wz"], p["Wr"]))  # (2 n_a, n_a + n_x)
+    inputs_zr = W_zr[:, n_a:] @ x + np.vstack((p["bz"], p["br"]))  # (2 n_a, T)
+    inputs_h = p["Wh"][:, n_a:] @ x + p["bh"]  # (n_a, T)
+    W_zr_a, W_h_a = W_zr[:, :n_a].copy(), p["Wh"][:, :n_a].copy()
+    a = np.empty((n_a, T + 1))  # a[:, t] is a⟨t⟩
+    zr = np.empty((2 * n_a, T))
+    h = np.empty((n_a, T))
+    a[:, 0] = a0
+    for t in range(T):
+        a_prev = a[:, t]
+        gate = _sigmoid(inputs_zr[:, t] + W_zr_a @ a_prev)
+        z, r = gate[:n_a], gate[n_a:]
+        h[:, t] = np.tanh(inputs_h[:, t] + W_h_a @ (r * a_prev))
+        a[:, t + 1] = z * a_prev + (1 - z) * h[:, t]
+        zr[:, t] = gate
+    z, r, a_prev = zr[:n_a], zr[n_a:], a[:, :-1]
+    to_z = (a_prev - h) * z * (1 - z)
+    to_h = (1 - z) * (1 - h**2)
+    to_r = a_prev * r * (1 - r)
+    W_h_aT, W_z_aT, W_r_aT = W_h_a.T.copy(), W_zr_a[:n_a].T.copy(), W_zr_a[n_a:].T.copy()
+    da = np.empty((n_a, T))
+    da_t = g
+    for t in reversed(range(T)):
+        da[:, t] = da_t
+        dra = W_h_aT @ (da_t * to_h[:, t])  # ∂L/∂(r ⊙ a⟨t−1⟩)
+        da_t = (
+            da_t * z[:, t]
+            + dra * r[:, t]
+            + W_z_aT @ (da_t * to_z[:, t])
+            + W_r_aT @ (dra * to_r[:, t])
+        )
+    return da

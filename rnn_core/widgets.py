@@ -34,7 +34,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import Normalize, SymLogNorm
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FixedLocator, LogLocator, MaxNLocator, NullLocator
 from PIL import Image
 
 from . import plots
@@ -42,12 +42,17 @@ from ._validation import check_callable, check_int, check_positive_int, check_se
 from .dynamics import (
     backpropagate_from_last_step,
     gradient_norms,
+    gru_state_gradients,
     hidden_state_gradients,
     hidden_states,
+    lstm_state_gradients,
+    rnn_state_gradients,
     scaled_orthogonal_matrix,
     spectral_radius,
 )
+from .gru import initialize_gru_parameters
 from .loss import output_layer_backward
+from .lstm import initialize_lstm_parameters
 from .problems import random_problem
 from .rnn import rnn_forward
 from .sampling import next_char_probabilities, sample
@@ -617,3 +622,165 @@ class SamplingDashboard(Dashboard):
             f"<pre style='white-space: pre-wrap'>{html.escape(text)}</pre>"
         )
         return None  # the axes never change: one background serves every temperature
+
+
+def _gate_weights(W, n_a, n_x):
+    """Gate weights drawn with standard deviation 1 → the RNN's sizes: the a⟨t−1⟩ columns get
+    1/√n_a (as Waa), the x⟨t⟩ columns 1/√n_x (as Wax), so every gate's recurrent block has a
+    spectral radius close to 1, like Waa, before the weight scale multiplies it."""
+    return np.hstack((W[:, :n_a] / math.sqrt(n_a), W[:, n_a:] / math.sqrt(n_x)))
+
+
+def _decade_ticks(ax, limits):
+    """Log-axis ticks every 1, 2, 3, 5, 10, 20, 50 or 100 decades, at most 8 of them, at
+    multiples of that step (1e-30, 1e-20, …, not 1e-28, 1e-57); minor ticks only when every
+    decade has a major one."""
+    low, high = (round(math.log10(limit)) for limit in limits)
+    step = next(s for s in (1, 2, 3, 5, 10, 20, 50, 100) if (high - low) / s <= 7)
+    exponents = np.arange(math.ceil(low / step) * step, high + 1, step)
+    ax.yaxis.set_major_locator(FixedLocator(10.0**exponents))
+    ax.yaxis.set_minor_locator(LogLocator(subs=np.arange(2, 10)) if step == 1 else NullLocator())
+
+
+# The dashboard's three backward passes, for one sequence (m = 1) and a loss that sees a⟨T⟩ only.
+# They compute only what is plotted, the gradients reaching the states, not the weights', and take
+# every input product x⟨t⟩ → gates for all steps at once; the cells' own `_rnn_backward`,
+# `_lstm_backward` and `_gru_backward` give the same numbers in about 8 times the time (the tests
+# compare them to 1e-12). x: (n_x, T); a0, g: (n_a,); weights as in the cells (m = 1 dropped).
+
+
+def _norms(d):
+    """‖·‖ of each column, (n_a, T) → (T,), as `gradient_norms`: no overflow in the squares."""
+    return gradient_norms(d[:, None, :])
+
+
+class GatedDashboard(Dashboard):
+    """Notebook 07: an RNN, an LSTM and a GRU on the same sequence → ‖∂L/∂a⟨t⟩‖ and ‖∂L/∂c⟨t⟩‖.
+
+    The three cells read the same random input x⟨1⟩ … x⟨T_x⟩ (the first T_x of the same 200 steps)
+    from a⟨0⟩ = 0 (and c⟨0⟩ = 0). Their weights are drawn once, from `seed`, and are of comparable
+    size: the RNN's from `rnn_core.problems` (Waa with standard deviation 1/√n_a, Wax 1/√n_x), the
+    LSTM's and GRU's from `initialize_lstm_parameters` / `initialize_gru_parameters`, rescaled so
+    that every gate's a⟨t−1⟩ block has the size of Waa and its x⟨t⟩ block the size of Wax. The
+    weight scale multiplies every weight of the three cells (not the loss vector g); all biases
+    are 0 except the LSTM's forget-gate bias bf, which has its own control.
+
+    The loss sees the last hidden state only, through a fixed random unit vector g:
+    L = gᵀ a⟨T_x⟩, so ∂L/∂a⟨T_x⟩ = g and ‖∂L/∂a⟨T_x⟩‖ = 1 for all three cells. This loss is chosen
+    because it shows one thing only: how much of a gradient at step T_x survives the trip back to
+    step t through each cell's recurrence. A loss at every step (the cross-entropy of every
+    output) would add each step's own, local gradient, which is of the same size for the three
+    cells and hides the difference between them (notebook 02's dashboard shows that sum).
+
+    Read the picture: the RNN's gradient shrinks (or grows) by about the same factor every step.
+    The LSTM's cell state passes its gradient back through dc⟨t−1⟩ = dc⟨t⟩ ⊙ f⟨t⟩, the forget gate
+    alone: at bf = −3 the gate is nearly shut (σ(−3) ≈ 0.05) and the gradient dies within a few
+    steps; at bf = 3 or more it is nearly open (σ(3) ≈ 0.95) and the gradient travels back over
+    the whole sequence: the gradient highway. The GRU's a⟨t−1⟩ = z ⊙ a⟨t−1⟩ + … path is the same
+    kind of highway, with its update gate at σ(0) on average here.
+
+    The lines are the per-step totals that `_rnn_backward`, `_lstm_backward` and `_gru_backward`
+    return for the upstream gradient da = (0, …, 0, g), computed by lean copies of those
+    recurrences that skip the weights' gradients (about 8 times faster; the tests compare them).
+    """
+
+    def __init__(self, n_x=3, n_a=16, max_T_x=200, seed=0):
+        rng = check_seed("seed", seed)  # one stream: the sequence and the RNN, then g, LSTM, GRU
+        self.x, _, self.a0, rnn = _sequence(n_x, n_a, 1, max_T_x, rng)
+        self.rnn_base = {**rnn, "Wya": np.zeros((1, n_a)), "by": np.zeros((1, 1))}
+        g = rng.standard_normal((n_a, 1))
+        self.g = g / np.linalg.norm(g)  # ‖∂L/∂a⟨T⟩‖ = 1
+        lstm = initialize_lstm_parameters(n_x, n_a, 1, scale=1.0, seed=rng)
+        gru = initialize_gru_parameters(n_x, n_a, 1, scale=1.0, seed=rng)
+        self.lstm_base = {k: _gate_weights(lstm[k], n_a, n_x) for k in ("Wf", "Wi", "Wc", "Wo")}
+        self.gru_base = {k: _gate_weights(gru[k], n_a, n_x) for k in ("Wz", "Wr", "Wh")}
+        zeros = np.zeros((n_a, 1))
+        self.lstm_fixed = {"bi": zeros, "bc": zeros, "bo": zeros}
+        self.lstm_fixed.update(Wy=np.zeros((1, n_a)), by=np.zeros((1, 1)))  # no output layer
+        self.gru_fixed = {"bz": zeros, "br": zeros, "bh": zeros}
+        self.gru_fixed.update(Wy=np.zeros((1, n_a)), by=np.zeros((1, 1)))
+        controls = {
+            "T_x": int_slider("sequence length T_x", min(100, max_T_x), 2, max_T_x),
+            "scale": float_slider("weight scale", 1.0, 0.1, 3.0, 0.1),
+            "forget_bias": float_slider("LSTM forget-gate bias bf", 0.0, -3.0, 6.0, 0.25),
+        }
+        figure, axes = plots.new_figure(height=4.2)
+        self.ax = ax = axes[0, 0]
+        _whole_steps(ax)
+        one = np.ones(1)
+        self.lines = {
+            "rnn": plots.draw_gradient_norms(ax, one, one, "RNN ‖∂L/∂a⟨t⟩‖", marker=None),
+            "lstm_a": plots.draw_gradient_norms(ax, one, one, "LSTM ‖∂L/∂a⟨t⟩‖", marker=None),
+            "lstm_c": plots.draw_gradient_norms(
+                ax, one, one, "LSTM ‖∂L/∂c⟨t⟩‖", style=":", marker=None
+            ),
+            "gru": plots.draw_gradient_norms(ax, one, one, "GRU ‖∂L/∂a⟨t⟩‖", marker=None),
+        }
+        colours = {"rnn": "C0", "lstm_a": "C3", "lstm_c": "C3", "gru": "C2"}
+        for name, line in self.lines.items():
+            line.set_color(colours[name])
+            line.set_linewidth(2.2 if name == "lstm_c" else 1.6)
+        ax.set_ylabel("‖∂L/∂a⟨t⟩‖, ‖∂L/∂c⟨t⟩‖ (log scale)")
+        ax.set_xlabel("time step t   (L = gᵀ a⟨T_x⟩: the loss sees the last hidden state only)")
+        # above the panel, under its title, not on it: at some setting the lines cross every part
+        ax.legend(
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+            ncol=4,
+            fontsize=9,
+            frameon=False,
+            handlelength=2.5,
+        )
+        self.note = widgets.HTML()
+        dynamic = [*self.lines.values(), ax.title]
+        super().__init__(controls, figure, dynamic, extra=[self.note])
+
+    def parameters(self):
+        """The three cells' parameters at the current settings: {"rnn": …, "lstm": …, "gru": …}."""
+        scale = self.controls["scale"].value
+        forget_bias = self.controls["forget_bias"].value
+        n_a = self.a0.shape[0]
+        rnn = {**self.rnn_base, "Wax": scale * self.rnn_base["Wax"]}
+        rnn["Waa"] = scale * self.rnn_base["Waa"]
+        lstm = {k: scale * W for k, W in self.lstm_base.items()}
+        lstm.update(self.lstm_fixed, bf=np.full((n_a, 1), float(forget_bias)))
+        gru = {k: scale * W for k, W in self.gru_base.items()}
+        gru.update(self.gru_fixed)
+        return {"rnn": rnn, "lstm": lstm, "gru": gru}
+
+    def update(self):
+        T_x, scale, forget_bias = (self.controls[k].value for k in ("T_x", "scale", "forget_bias"))
+        parameters = self.parameters()
+        x, a0, g = self.x[:, 0, :T_x], self.a0[:, 0], self.g[:, 0]
+        with np.errstate(over="ignore", under="ignore"):  # a norm beyond float64 is drawn as inf
+            lstm_da, lstm_dc = lstm_state_gradients(x, a0, parameters["lstm"], g)
+            rnn = _norms(rnn_state_gradients(x, a0, parameters["rnn"], g))
+            gru = _norms(gru_state_gradients(x, a0, parameters["gru"], g))
+            lstm_a, lstm_c = _norms(lstm_da), _norms(lstm_dc)
+        self.norms = {"rnn": rnn, "lstm_a": lstm_a, "lstm_c": lstm_c, "gru": gru}
+        t = np.arange(1, T_x + 1)
+        for name, line in self.lines.items():
+            line.set_data(t, self.norms[name])
+        limit = nice_limit(T_x)
+        y_limits = decade_limits(np.concatenate(list(self.norms.values())))
+        self.ax.set_xlim(0.5, limit + 0.5)
+        self.ax.set_ylim(*y_limits)
+        self.layout_signature = (len(str(limit)), len(f"{y_limits[0]:.0e}"))
+        _decade_ticks(self.ax, y_limits)
+        self.ax.set_title(
+            "Gradient from the last step back to step t\n"
+            f"T_x = {T_x},  weight scale {scale:.2f},  LSTM forget-gate bias bf = {forget_bias:.2f}"
+            f"  (σ(bf) = {1 / (1 + math.exp(-forget_bias)):.2f})",
+            pad=22,
+        )
+        first = ", ".join(
+            f"{label} {self.norms[name][0]:.1e}"
+            for name, label in (
+                ("rnn", "RNN ‖∂L/∂a⟨1⟩‖"),
+                ("lstm_a", "LSTM ‖∂L/∂a⟨1⟩‖"),
+                ("lstm_c", "LSTM ‖∂L/∂c⟨1⟩‖"),
+                ("gru", "GRU ‖∂L/∂a⟨1⟩‖"),
+            )
+        )
+        self.note.value = f"<b>What reaches step 1</b> (it is 1 at step T_x = {T_x}): {first}."
+        return limit, y_limits

@@ -26,6 +26,7 @@ from rnn_core.sampling import sample
 from rnn_core.widgets import (
     BPTTDashboard,
     ForwardDashboard,
+    GatedDashboard,
     SamplingDashboard,
     VanishingDashboard,
     decade_limits,
@@ -50,7 +51,8 @@ def sampling_dashboard(text=None, prompt="the "):
 
 
 @pytest.mark.parametrize(
-    "make_dashboard", [ForwardDashboard, BPTTDashboard, VanishingDashboard, sampling_dashboard]
+    "make_dashboard",
+    [ForwardDashboard, BPTTDashboard, VanishingDashboard, sampling_dashboard, GatedDashboard],
 )
 def test_every_control_at_its_extremes_redraws_once_with_new_pixels(make_dashboard):
     dashboard = make_dashboard()
@@ -140,6 +142,16 @@ WIDGETS = [
 ] + [
     bad("n_a = 0", lambda: BPTTDashboard(n_a=0), ValueError, "n_a must be at least 1"),
     bad("max_T_x a float", lambda: ForwardDashboard(max_T_x=50.0), TypeError, "max_T_x must be"),
+]
+
+WIDGETS += [
+    bad(
+        f"GatedDashboard with max_T_x = {max_T_x}",
+        lambda max_T_x=max_T_x: GatedDashboard(max_T_x=max_T_x),
+        ValueError,
+        f"max_T_x must be {bound}, got {max_T_x}",
+    )
+    for max_T_x, bound in ((1, "at least 2"), (1001, "at most 1000"))
 ]
 
 
@@ -303,7 +315,8 @@ def drawn_tick_labels(ax):
 
 
 @pytest.mark.parametrize(
-    "make_dashboard", [ForwardDashboard, BPTTDashboard, VanishingDashboard, sampling_dashboard]
+    "make_dashboard",
+    [ForwardDashboard, BPTTDashboard, VanishingDashboard, sampling_dashboard, GatedDashboard],
 )
 def test_no_label_leaves_the_figure_and_no_legend_sits_on_the_data(make_dashboard):
     dashboard = make_dashboard()
@@ -387,3 +400,110 @@ def test_vanishing_dashboard_steps_back_with_the_learners_cell_for_tanh_only():
     wrong = VanishingDashboard(cell_backward=lambda d, c: learner_cell_backward(d, c, slope=False))
     _, yours = wrong.yours.line.get_data()
     assert np.max(np.abs(yours - wrong.norm_line.get_data()[1])) > 0.1  # without 1 − a², visible
+
+
+def gated_losses_of_a_state(dashboard, T_x, t):
+    """L = gᵀ a⟨T_x⟩ as a function of one state at code index t, by the cells' own public forward
+    functions, for numerical gradients: {"rnn": (a_t, L), "lstm_a": …, "lstm_c": …, "gru": …}.
+    For the LSTM, L(a) keeps c⟨t⟩; L(c) recomputes a⟨t⟩ = o⟨t⟩ ⊙ tanh(c): the whole gradient
+    reaching c⟨t⟩, through both of its paths."""
+    parameters = dashboard.parameters()
+    x, a0, g = dashboard.x[:, :, :T_x], dashboard.a0, dashboard.g
+    rnn, lstm, gru = parameters["rnn"], parameters["lstm"], parameters["gru"]
+
+    def run(cell, start, stop, a):  # the RNN or the GRU from the state a, steps start … stop − 1
+        for k in range(start, stop):
+            a = cell(x[:, :, k], a)[0]
+        return a
+
+    def rnn_cell(xt, a):
+        return rc.rnn_cell_forward(xt, a, rnn)
+
+    def gru_cell(xt, a):
+        return rc.gru_cell_forward(xt, a, gru)
+
+    def lstm_run(start, a, c):
+        for k in range(start, T_x):
+            a, c = rc.lstm_cell_forward(x[:, :, k], a, c, lstm)[:2]
+        return a
+
+    def loss(a):
+        return float(g[:, 0] @ a[:, 0])
+
+    a_prev, c_prev = a0, np.zeros_like(a0)
+    for k in range(t):
+        a_prev, c_prev = rc.lstm_cell_forward(x[:, :, k], a_prev, c_prev, lstm)[:2]
+    a_t, c_t, _, cache = rc.lstm_cell_forward(x[:, :, t], a_prev, c_prev, lstm)
+    o_t = cache[7]
+    return {
+        "rnn": (run(rnn_cell, 0, t + 1, a0), lambda v: loss(run(rnn_cell, t + 1, T_x, v))),
+        "lstm_a": (a_t, lambda v: loss(lstm_run(t + 1, v, c_t))),
+        "lstm_c": (c_t, lambda v: loss(lstm_run(t + 1, o_t * np.tanh(v), v))),
+        "gru": (run(gru_cell, 0, t + 1, a0), lambda v: loss(run(gru_cell, t + 1, T_x, v))),
+    }
+
+
+def test_gated_dashboard_lines_are_the_norms_of_numerical_gradients():
+    dashboard = GatedDashboard()
+    T_x = 6
+    for scale, forget_bias in ((1.5, 1.0), (0.5, -2.0)):
+        dashboard.controls["T_x"].value = T_x
+        dashboard.controls["scale"].value = scale
+        dashboard.controls["forget_bias"].value = forget_bias
+        expected = {name: [] for name in dashboard.lines}
+        for t in range(T_x):
+            for name, (state, loss) in gated_losses_of_a_state(dashboard, T_x, t).items():
+                expected[name].append(np.linalg.norm(rc.numerical_gradient(loss, state)))
+        for name, line in dashboard.lines.items():
+            steps, norms = line.get_data()
+            np.testing.assert_array_equal(steps, np.arange(1, T_x + 1))
+            np.testing.assert_allclose(norms, expected[name], rtol=1e-6, err_msg=name)
+        np.testing.assert_allclose(dashboard.lines["rnn"].get_data()[1][-1], 1.0)  # ‖g‖ = 1
+
+
+def test_gated_dashboard_at_200_steps_equals_the_cells_own_backpropagation():
+    """The dashboard's lean recurrences against the cells' BPTT, where numerical gradients of 200
+    steps would be slow: the per-step totals of _rnn_backward, _lstm_backward, _gru_backward."""
+    from rnn_core.gru import _gru_backward, _gru_forward
+    from rnn_core.lstm import _lstm_backward, _lstm_forward
+    from rnn_core.rnn import _rnn_backward, _rnn_forward
+
+    dashboard = GatedDashboard()
+    dashboard.controls["T_x"].value = 200
+    for scale, forget_bias in ((3.0, 6.0), (0.1, -3.0), (1.0, 0.0)):
+        dashboard.controls["scale"].value = scale
+        dashboard.controls["forget_bias"].value = forget_bias
+        parameters, x, a0 = dashboard.parameters(), dashboard.x, dashboard.a0
+        da = np.zeros((a0.shape[0], 1, 200))
+        da[:, :, -1] = dashboard.g
+        _, lstm_a, lstm_c = _lstm_backward(da, _lstm_forward(x, a0, parameters["lstm"])[3])
+        totals = {
+            "rnn": _rnn_backward(da, _rnn_forward(x, a0, parameters["rnn"])[2])[1],
+            "lstm_a": lstm_a,
+            "lstm_c": lstm_c,
+            "gru": _gru_backward(da, _gru_forward(x, a0, parameters["gru"], "cho")[2])[1],
+        }
+        for name, total in totals.items():
+            largest = np.abs(total[:, 0, :]).max(axis=0)  # scaled: squares of 1e-188 underflow
+            norms = largest * np.sqrt(((total[:, 0, :] / largest) ** 2).sum(axis=0))
+            drawn = dashboard.lines[name].get_data()[1]
+            np.testing.assert_allclose(drawn, norms, rtol=1e-11, err_msg=(name, scale))
+
+
+def test_raising_the_forget_bias_opens_the_lstms_gradient_highway():
+    dashboard = GatedDashboard()
+    dashboard.controls["T_x"].value = 200
+    first = {}
+    for forget_bias in (-3.0, 0.0, 3.0, 6.0):
+        dashboard.controls["forget_bias"].value = forget_bias
+        first[forget_bias] = {name: line.get_data()[1][0] for name, line in dashboard.lines.items()}
+        assert f"bf = {forget_bias:.2f}" in dashboard.ax.get_title()
+    a_at_1 = [first[bf]["lstm_a"] for bf in (-3.0, 0.0, 3.0)]
+    c_at_1 = [first[bf]["lstm_c"] for bf in (-3.0, 0.0, 3.0, 6.0)]
+    assert a_at_1 == sorted(a_at_1) and c_at_1 == sorted(c_at_1)  # larger as the bias rises
+    assert a_at_1[0] < 1e-100 and a_at_1[-1] > 1e-3  # shut: gone; open: it reaches step 1
+    for forget_bias in (3.0, 6.0):  # open, it beats both other cells by many decades
+        others = max(first[forget_bias]["rnn"], first[forget_bias]["gru"])
+        assert first[forget_bias]["lstm_a"] > 1e20 * others
+    for name in ("rnn", "gru"):  # the forget bias is the LSTM's alone
+        assert len({first[bf][name] for bf in first}) == 1
