@@ -30,6 +30,8 @@ from ._validation import (
 from .network import rnn_loss, rnn_loss_and_gradients
 
 RNN_KEYS = ("Wax", "Waa", "ba", "Wya", "by")  # the order in which the RNN is checked
+# Every array of the RNN that gradient_check perturbs, and the name of its gradient.
+CHECKED = {name: "d" + name for name in (*RNN_KEYS, "a0", "x")}
 
 
 def numerical_gradient(f, x, h=1e-5, indices=None):
