@@ -17,33 +17,33 @@ import numpy as np
 
 from rnn_core.rnn import rnn_backward, rnn_cell_backward, rnn_cell_forward, rnn_forward
 
-from .cases import Case, draw_problem, draw_sizes, shown
-from .engine import TOLERANCE, Exercise
+from .cases import draw_problem, random_cases, shown
+from .engine import Exercise
 from .learner import DictOf
 
 
+def cell_backward_case(rng, sizes):
+    """(da_next (n_a, m), cache) of a random problem; the cache is rnn_core's."""
+    x, _, a0, parameters = draw_problem(rng, sizes)
+    cache = rnn_cell_forward(x[:, :, 0].copy(), a0, parameters)[2]
+    da_next = rng.standard_normal(a0.shape)
+    return (da_next, cache), shown(sizes, ("n_x", "n_a", "m"))
+
+
+def rnn_backward_case(rng, sizes):
+    """(da (n_a, m, T_x), caches) of a random problem; the caches are rnn_core's."""
+    x, _, a0, parameters = draw_problem(rng, sizes)
+    caches = rnn_forward(x, a0, parameters)[2]
+    da = rng.standard_normal((*a0.shape, sizes["T_x"]))
+    return (da, caches), shown(sizes, ("n_x", "n_a", "m", "T_x"))
+
+
 def cell_backward_cases(rng, count):
-    """(da_next (n_a, m), cache) of `count` random problems; the cache is rnn_core's."""
-    cases = []
-    for sizes in draw_sizes(rng, count):
-        x, _, a0, parameters = draw_problem(rng, sizes)
-        cache = rnn_cell_forward(x[:, :, 0].copy(), a0, parameters)[2]
-        da_next = rng.standard_normal(a0.shape)
-        letters = shown(sizes, ("n_x", "n_a", "m"))
-        cases.append(Case.of((da_next, cache), letters, label="random cases", tolerance=TOLERANCE))
-    return cases
+    return random_cases(rng, count, cell_backward_case)
 
 
 def rnn_backward_cases(rng, count):
-    """(da (n_a, m, T_x), caches) of `count` random problems; the caches are rnn_core's."""
-    cases = []
-    for sizes in draw_sizes(rng, count):
-        x, _, a0, parameters = draw_problem(rng, sizes)
-        caches = rnn_forward(x, a0, parameters)[2]
-        da = rng.standard_normal((*a0.shape, sizes["T_x"]))
-        letters = shown(sizes, ("n_x", "n_a", "m", "T_x"))
-        cases.append(Case.of((da, caches), letters, label="random cases", tolerance=TOLERANCE))
-    return cases
+    return random_cases(rng, count, rnn_backward_case)
 
 
 CELL_GRADIENTS = {

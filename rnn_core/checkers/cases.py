@@ -12,6 +12,8 @@ import copy
 
 from rnn_core.problems import random_problem
 
+from .engine import TOLERANCE
+
 LETTERS = ("n_x", "n_a", "n_y", "m", "T_x")
 
 # (n_x, n_a, n_y, m, T_x) of the first cases; the rest are drawn at random.
@@ -78,6 +80,15 @@ def draw_problem(rng, sizes):
     recurrence started from zeros changes the results well beyond round-off.
     """
     return random_problem(*(sizes[k] for k in LETTERS), seed=rng, bias_scale=0.5, a0_scale=0.5)
+
+
+def random_cases(rng, count, case_of):
+    """`count` random cases, one per size drawn by `draw_sizes`: case_of(rng, sizes) returns the
+    arguments and the sizes the message names, as (args, letters)."""
+    return [
+        Case.of(*case_of(rng, sizes), label="random cases", tolerance=TOLERANCE)
+        for sizes in draw_sizes(rng, count)
+    ]
 
 
 def shown(sizes, letters):

@@ -15,30 +15,30 @@ import numpy as np
 from rnn_core.activations import softmax
 from rnn_core.rnn import rnn_cell_forward, rnn_forward
 
-from .cases import Case, draw_problem, draw_sizes, shown
-from .engine import TOLERANCE, Exercise, same
+from .cases import draw_problem, random_cases, shown
+from .engine import Exercise, same
 from .learner import TupleOf, describe, read_output
 from .softmax import ROWS, WHOLE, summed_over_everything, summed_over_rows
 
 
+def cell_forward_case(rng, sizes):
+    """(xt (n_x, m), a_prev (n_a, m), parameters) of a random problem."""
+    x, _, a0, parameters = draw_problem(rng, sizes)
+    return (x[:, :, 0].copy(), a0, parameters), shown(sizes, ("n_x", "n_a", "n_y", "m"))
+
+
+def rnn_forward_case(rng, sizes):
+    """(x (n_x, m, T_x), a0 (n_a, m), parameters) of a random problem."""
+    x, _, a0, parameters = draw_problem(rng, sizes)
+    return (x, a0, parameters), sizes
+
+
 def cell_forward_cases(rng, count):
-    """(xt (n_x, m), a_prev (n_a, m), parameters) of `count` random problems."""
-    cases = []
-    for sizes in draw_sizes(rng, count):
-        x, _, a0, parameters = draw_problem(rng, sizes)
-        args = (x[:, :, 0].copy(), a0, parameters)
-        letters = shown(sizes, ("n_x", "n_a", "n_y", "m"))
-        cases.append(Case.of(args, letters, label="random cases", tolerance=TOLERANCE))
-    return cases
+    return random_cases(rng, count, cell_forward_case)
 
 
 def rnn_forward_cases(rng, count):
-    """(x (n_x, m, T_x), a0 (n_a, m), parameters) of `count` random problems."""
-    cases = []
-    for sizes in draw_sizes(rng, count):
-        x, _, a0, parameters = draw_problem(rng, sizes)
-        cases.append(Case.of((x, a0, parameters), sizes, label="random cases", tolerance=TOLERANCE))
-    return cases
+    return random_cases(rng, count, rnn_forward_case)
 
 
 CELL_FORWARD = Exercise(

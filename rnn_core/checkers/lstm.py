@@ -32,8 +32,8 @@ from rnn_core.lstm import (
     lstm_forward,
 )
 
-from .cases import Case, draw_lstm_problem, draw_sizes, shown
-from .engine import TOLERANCE, Exercise, same
+from .cases import draw_lstm_problem, random_cases, shown
+from .engine import Exercise, same
 from .forward import sequence_caches_problem
 from .learner import DictOf, TupleOf, describe, read_output
 from .softmax import ROWS, summed_over_rows
@@ -46,50 +46,49 @@ GATE_NAMES = {
 }
 
 
+def lstm_cell_forward_case(rng, sizes):
+    """(xt (n_x, m), a_prev (n_a, m), c_prev (n_a, m), parameters) of a random problem."""
+    x, a0, c0, parameters = draw_lstm_problem(rng, sizes)
+    return (x[:, :, 0].copy(), a0, c0, parameters), shown(sizes, ("n_x", "n_a", "n_y", "m"))
+
+
+def lstm_forward_case(rng, sizes):
+    """(x (n_x, m, T_x), a0 (n_a, m), parameters) of a random problem."""
+    x, a0, _, parameters = draw_lstm_problem(rng, sizes)
+    return (x, a0, parameters), sizes
+
+
+def lstm_cell_backward_case(rng, sizes):
+    """(da_next (n_a, m), dc_next (n_a, m), cache) of a random problem; rnn_core's cache."""
+    x, a0, c0, parameters = draw_lstm_problem(rng, sizes)
+    cache = lstm_cell_forward(x[:, :, 0].copy(), a0, c0, parameters)[3]
+    da_next = rng.standard_normal(a0.shape)
+    dc_next = rng.standard_normal(a0.shape)
+    return (da_next, dc_next, cache), shown(sizes, ("n_x", "n_a", "m"))
+
+
+def lstm_backward_case(rng, sizes):
+    """(da (n_a, m, T_x), caches) of a random problem; the caches are rnn_core's."""
+    x, a0, _, parameters = draw_lstm_problem(rng, sizes)
+    caches = lstm_forward(x, a0, parameters)[3]
+    da = rng.standard_normal((*a0.shape, sizes["T_x"]))
+    return (da, caches), shown(sizes, ("n_x", "n_a", "m", "T_x"))
+
+
 def lstm_cell_forward_cases(rng, count):
-    """(xt (n_x, m), a_prev (n_a, m), c_prev (n_a, m), parameters) of `count` random problems."""
-    cases = []
-    for sizes in draw_sizes(rng, count):
-        x, a0, c0, parameters = draw_lstm_problem(rng, sizes)
-        args = (x[:, :, 0].copy(), a0, c0, parameters)
-        letters = shown(sizes, ("n_x", "n_a", "n_y", "m"))
-        cases.append(Case.of(args, letters, label="random cases", tolerance=TOLERANCE))
-    return cases
+    return random_cases(rng, count, lstm_cell_forward_case)
 
 
 def lstm_forward_cases(rng, count):
-    """(x (n_x, m, T_x), a0 (n_a, m), parameters) of `count` random problems."""
-    cases = []
-    for sizes in draw_sizes(rng, count):
-        x, a0, _, parameters = draw_lstm_problem(rng, sizes)
-        cases.append(Case.of((x, a0, parameters), sizes, label="random cases", tolerance=TOLERANCE))
-    return cases
+    return random_cases(rng, count, lstm_forward_case)
 
 
 def lstm_cell_backward_cases(rng, count):
-    """(da_next (n_a, m), dc_next (n_a, m), cache) of `count` random problems; rnn_core's cache."""
-    cases = []
-    for sizes in draw_sizes(rng, count):
-        x, a0, c0, parameters = draw_lstm_problem(rng, sizes)
-        cache = lstm_cell_forward(x[:, :, 0].copy(), a0, c0, parameters)[3]
-        da_next = rng.standard_normal(a0.shape)
-        dc_next = rng.standard_normal(a0.shape)
-        letters = shown(sizes, ("n_x", "n_a", "m"))
-        args = (da_next, dc_next, cache)
-        cases.append(Case.of(args, letters, label="random cases", tolerance=TOLERANCE))
-    return cases
+    return random_cases(rng, count, lstm_cell_backward_case)
 
 
 def lstm_backward_cases(rng, count):
-    """(da (n_a, m, T_x), caches) of `count` random problems; the caches are rnn_core's."""
-    cases = []
-    for sizes in draw_sizes(rng, count):
-        x, a0, _, parameters = draw_lstm_problem(rng, sizes)
-        caches = lstm_forward(x, a0, parameters)[3]
-        da = rng.standard_normal((*a0.shape, sizes["T_x"]))
-        letters = shown(sizes, ("n_x", "n_a", "m", "T_x"))
-        cases.append(Case.of((da, caches), letters, label="random cases", tolerance=TOLERANCE))
-    return cases
+    return random_cases(rng, count, lstm_backward_case)
 
 
 WEIGHT_GRADIENTS = {}

@@ -13,7 +13,7 @@ from rnn_core.loss import cross_entropy_loss, one_hot, output_layer_backward
 from rnn_core.rnn import rnn_forward
 
 from .backward import transpose_missing
-from .cases import Case, draw_problem, draw_sizes, shown
+from .cases import Case, draw_problem, random_cases, shown
 from .engine import TOLERANCE, Exercise
 from .learner import DictOf, OneValue
 
@@ -21,14 +21,13 @@ from .learner import DictOf, OneValue
 def output_cases(rng, count):
     """(y_pred (n_y, m, T_x), y (m, T_x), a (n_a, m, T_x), parameters) of `count` random problems,
     y_pred and a from rnn_core's forward pass."""
-    cases = []
-    for sizes in draw_sizes(rng, count):
-        x, y, a0, parameters = draw_problem(rng, sizes)
-        a, y_pred, _ = rnn_forward(x, a0, parameters)
-        letters = shown(sizes, ("n_a", "n_y", "m", "T_x"))
-        args = (y_pred, y, a, parameters)
-        cases.append(Case.of(args, letters, label="random cases", tolerance=TOLERANCE))
-    return cases
+    return random_cases(rng, count, output_case)
+
+
+def output_case(rng, sizes):
+    x, y, a0, parameters = draw_problem(rng, sizes)
+    a, y_pred, _ = rnn_forward(x, a0, parameters)
+    return (y_pred, y, a, parameters), shown(sizes, ("n_a", "n_y", "m", "T_x"))
 
 
 def loss_cases(rng, count):
