@@ -626,21 +626,26 @@ def check_char_to_index(char_to_index):
     return dict(char_to_index)
 
 
-def check_model(parameters, chars, char_to_index):
-    """A character model: parameters with n_x = n_y, and its vocabulary of n_y characters."""
-    parameters, sizes = check_parameters(parameters)
+def check_model(parameters, chars, char_to_index, check=check_parameters):
+    """A character model: parameters with n_x = n_y, and its vocabulary of n_y characters.
+
+    `check(parameters)` checks the parameters of the model's cell and returns (parameters, sizes);
+    by default the RNN's. Returns (parameters, chars, char_to_index), checked.
+    """
+    parameters, sizes = check(parameters)
     chars = check_chars(chars)
     char_to_index = check_char_to_index(char_to_index)
+    origin = sizes.origin
     if sizes["n_x"] != sizes["n_y"]:
         raise ValueError(
-            f"parameters has n_x = {sizes['n_x']} and n_y = {sizes['n_y']} (the columns of "
-            "parameters['Wax'] and the rows of parameters['Wya']); a character model has "
-            "n_x = n_y = the vocabulary size"
+            f"parameters has n_x = {sizes['n_x']} (from {origin.get('n_x', 'parameters')}) and "
+            f"n_y = {sizes['n_y']} (from {origin.get('n_y', 'parameters')}); a character model "
+            "has n_x = n_y = the vocabulary size"
         )
     if len(chars) != sizes["n_y"] or len(char_to_index) != sizes["n_y"]:
         raise ValueError(
             f"chars has {len(chars)} and char_to_index {len(char_to_index)} entries, expected "
-            f"n_y = {sizes['n_y']} (the rows of parameters['Wya'])"
+            f"n_y = {sizes['n_y']} (from {origin.get('n_y', 'parameters')})"
         )
     if any(char_to_index.get(c) != i for i, c in enumerate(chars)):
         raise ValueError(

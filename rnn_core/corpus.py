@@ -4,8 +4,13 @@ For a character model the input and the output are both one character out of the
 n_x = n_y = the number of distinct characters in the text. A batch is m windows of T_x + 1
 consecutive characters: x (n_y, m, T_x) one-hot inputs and y (m, T_x) the next-character labels.
 
-The shipped corpus `data/sonnets.txt` is Shakespeare's Sonnets 1-10 (1609, public domain), lower-
-cased, as printed in Project Gutenberg eBook #1041 with straight apostrophes.
+The shipped corpora, both Shakespeare (public domain) in lower case:
+
+- `data/sonnets.txt`: Sonnets 1-10 (1609), as printed in Project Gutenberg eBook #1041 with straight
+  apostrophes (about 6 KB, 36 characters; notebook 05);
+- `data/coriolanus.txt`: the first 99,843 characters of Coriolanus (from its opening into Act IV,
+  scene ii), as in the "tiny Shakespeare" file of Karpathy's char-rnn, cut at the end of a speech
+  (37 characters; notebook 07).
 """
 
 from importlib import resources
@@ -28,7 +33,8 @@ from .loss import _one_hot
 def load_corpus(name="sonnets"):
     """The text of `rnn_core/data/<name>.txt`, read from the installed package (no download).
 
-    Available: "sonnets", Shakespeare's Sonnets 1-10 in lower case (about 6 KB, 36 characters).
+    Available: "sonnets", Shakespeare's Sonnets 1-10 in lower case (about 6 KB, 36 characters),
+    and "coriolanus", the first 100 KB of Coriolanus in lower case (37 characters).
     Returns: the text, a str.
     """
     if not isinstance(name, str):

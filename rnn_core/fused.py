@@ -62,13 +62,24 @@ def _labels_time_major(y):
 
 def _fused_loss(x, y, a0, parameters):
     """The loss alone, as `rnn_loss`."""
-    _, _, _, logits = _fused_forward(x, a0, parameters)
+    return _fused_loss_and_state(x, y, a0, parameters)[0]
+
+
+def _fused_loss_and_state(x, y, a0, parameters):
+    """The loss and the last hidden state a⟨T_x⟩ (n_a, m), where the next window starts."""
+    a_tm, _, _, logits = _fused_forward(x, a0, parameters)
     labels, columns = _labels_time_major(y)
-    return _negative_log_likelihood(_log_softmax(logits)[labels, columns], y.shape[0])
+    loss = _negative_log_likelihood(_log_softmax(logits)[labels, columns], y.shape[0])
+    return loss, a_tm[:, -1, :]
 
 
 def _fused_loss_and_gradients(x, y, a0, parameters):
     """The loss and gradients of `rnn_loss_and_gradients_by_steps`, in fewer, larger products."""
+    return _fused_loss_gradients_and_state(x, y, a0, parameters)[:2]
+
+
+def _fused_loss_gradients_and_state(x, y, a0, parameters):
+    """The loss, the gradients, and the last hidden state a⟨T_x⟩ (n_a, m), for training."""
     Wax, Waa, Wya = parameters["Wax"], parameters["Waa"], parameters["Wya"]
     n_x, m, T_x = x.shape
     n_a = Waa.shape[0]
@@ -103,4 +114,4 @@ def _fused_loss_and_gradients(x, y, a0, parameters):
         "da0": da_next,
         "dx": np.ascontiguousarray((Wax.T @ dz_2d).reshape(n_x, T_x, m).transpose(0, 2, 1)),
     }
-    return loss, gradients
+    return loss, gradients, a_tm[:, -1, :]

@@ -404,6 +404,12 @@ def gru_loss_and_gradients(x, y, a0, parameters, variant="cho"):
       dby (each of its parameter's shape), da0 (n_a, m) and dx (n_x, m, T_x).
     """
     x, y, a0, parameters, variant = _check_gru_problem(x, y, a0, parameters, variant)
+    return _gru_loss_and_gradients(x, y, a0, parameters, variant)[:2]
+
+
+def _gru_loss_and_gradients(x, y, a0, parameters, variant):
+    """Unchecked. Returns (loss, gradients, a⟨T_x⟩): the last hidden state (n_a, m), where
+    training starts the next window when it carries the state (`rnn_core.training`)."""
     a, y_pred, caches = _gru_forward(x, a0, parameters, variant)  # a (n_a, m, T_x)
     output_parameters = _output_parameters(parameters)
     loss = _output_layer_loss(a, y, output_parameters)  # from the logits: no underflow
@@ -417,4 +423,4 @@ def gru_loss_and_gradients(x, y, a0, parameters, variant="cho"):
         "da0": recurrent["da0"],
         "dx": recurrent["dx"],
     }
-    return loss, gradients
+    return loss, gradients, a[:, :, -1]

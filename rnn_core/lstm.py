@@ -285,7 +285,8 @@ def lstm_forward(x, a0, parameters):
     return _lstm_forward(x, a0, parameters)
 
 
-def _lstm_forward(x, a0, parameters):
+def _lstm_forward(x, a0, parameters, c0=None):
+    """Unchecked; c0 (n_a, m) is the initial cell state, None for zero (training carries it)."""
     _, m, T_x = x.shape
     n_y, n_a = parameters["Wy"].shape
     dtype = np.result_type(x, a0, *parameters.values())
@@ -294,7 +295,7 @@ def _lstm_forward(x, a0, parameters):
     y = np.zeros((n_y, m, T_x), dtype=dtype)
     cell_caches = []
     a_next = a0  # the recurrence starts from a0 …
-    c_next = np.zeros((n_a, m), dtype=dtype)  # … and from a zero cell state
+    c_next = np.zeros((n_a, m), dtype=dtype) if c0 is None else c0  # … and a zero cell state
     for t in range(T_x):
         a_next, c_next, yt_pred, cache = _lstm_cell_forward(x[:, :, t], a_next, c_next, parameters)
         a[:, :, t] = a_next
@@ -395,7 +396,13 @@ def lstm_loss_and_gradients(x, y, a0, parameters):
       parameter's shape), da0 (n_a, m) and dx (n_x, m, T_x).
     """
     x, y, a0, parameters = check_lstm_problem(x, y, a0, parameters)
-    a, y_pred, _, caches = _lstm_forward(x, a0, parameters)  # a: (n_a, m, T_x), y_pred: (n_y, …)
+    return _lstm_loss_and_gradients(x, y, a0, parameters)[:2]
+
+
+def _lstm_loss_and_gradients(x, y, a0, parameters, c0=None):
+    """Unchecked. Returns (loss, gradients, (a⟨T_x⟩, c⟨T_x⟩)): the last states, where training
+    starts the next window when it carries the state (`rnn_core.training`)."""
+    a, y_pred, c, caches = _lstm_forward(x, a0, parameters, c0)  # a: (n_a, m, T_x), y_pred …
     output_layer = _output_layer(parameters)
     loss = _output_layer_loss(a, y, output_layer)  # from the logits: log-softmax, no underflow
     output = _output_layer_backward(y_pred, y, a, output_layer)  # dWya, dby and da (n_a, m, T_x)
@@ -403,4 +410,4 @@ def lstm_loss_and_gradients(x, y, a0, parameters):
     gradients = {f"d{key}": recurrent[f"d{key}"] for key in LSTM_PARAMETER_ORDER[:8]}
     gradients.update(dWy=output["dWya"], dby=output["dby"])  # the RNN's dWya is our dWy
     gradients.update(da0=recurrent["da0"], dx=recurrent["dx"])
-    return loss, gradients
+    return loss, gradients, (a[:, :, -1], c[:, :, -1])

@@ -1,7 +1,9 @@
 """Sampling from a trained character model (notebook 05): next-character probabilities and text.
 
 The model reads a prompt one character at a time from a = 0, then either reports its distribution
-over the next character or draws characters one after another, feeding each back in.
+over the next character or draws characters one after another, feeding each back in. The model is
+any of the three cells (RNN, LSTM, GRU; notebook 07), recognised by its parameters
+(`rnn_core.models`); the LSTM starts from c = 0 as well.
 """
 
 import numpy as np
@@ -15,7 +17,7 @@ from ._validation import (
     check_text,
 )
 from .activations import _log_softmax
-from .rnn import _rnn_cell_forward
+from .models import cell_of, check_model_parameters, hidden_size, output_layer, step, zero_state
 
 
 def next_char_probabilities(parameters, chars, char_to_index, prompt, temperature=1.0):
@@ -30,16 +32,17 @@ def next_char_probabilities(parameters, chars, char_to_index, prompt, temperatur
 
     Arguments:
     - parameters: Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a), ba (n_a, 1), by (n_y, 1),
-      with n_x = n_y = the vocabulary size.
+      with n_x = n_y = the vocabulary size; or an LSTM's or a GRU's parameters (there the output
+      layer is Wy, by).
     - chars, char_to_index: the vocabulary the model was trained with (n_y characters).
     - prompt: a non-empty str of characters from the vocabulary.
     - temperature: > 0.
     Returns: the probabilities, shape (n_y,), summing to 1.
     """
-    parameters, chars, char_to_index = check_model(parameters, chars, char_to_index)
+    parameters, chars, char_to_index = _check_model(parameters, chars, char_to_index)
     prompt = check_text("prompt", prompt)
     temperature = check_positive_float("temperature", temperature)
-    a = _read(parameters, char_to_index, "prompt", prompt)
+    a = _read(parameters, char_to_index, "prompt", prompt)[0]  # (n_a, 1)
     return _probabilities(parameters, a, temperature)
 
 
@@ -47,7 +50,8 @@ def sample(parameters, chars, char_to_index, start, length, temperature=1.0, see
     """Generate `length` characters after `start`, feeding each sampled character back in.
 
     After reading `start`, each step draws a character from softmax(logits / temperature), where
-    logits = Wya a + by, and runs the cell on its one-hot vector to get the next hidden state.
+    logits = Wya a + by (Wy a + by for the gated cells), and runs the cell on its one-hot vector
+    to get the next state.
     As temperature -> 0 the draw becomes the argmax (greedy decoding).
 
     Arguments:
@@ -59,37 +63,48 @@ def sample(parameters, chars, char_to_index, start, length, temperature=1.0, see
     - seed: seeds the draws, so the same arguments give the same text.
     Returns: start followed by the `length` generated characters, a str.
     """
-    parameters, chars, char_to_index = check_model(parameters, chars, char_to_index)
+    parameters, chars, char_to_index = _check_model(parameters, chars, char_to_index)
     start = check_text("start", start)
     length = check_positive_int("length", length)
     temperature = check_positive_float("temperature", temperature)
     rng = check_seed("seed", seed)
     n_y = len(chars)
-    a = _read(parameters, char_to_index, "start", start)  # (n_a, 1) after the whole prompt
+    cell = cell_of(parameters)
+    state = _read(parameters, char_to_index, "start", start)  # after the whole prompt
     generated = []
     for _ in range(length):
-        p = _probabilities(parameters, a, temperature)  # (n_y,)
+        p = _probabilities(parameters, state[0], temperature)  # (n_y,)
         index = int(rng.choice(n_y, p=p))
         generated.append(chars[index])
-        xt = _one_hot_column(index, n_y, a.dtype)  # (n_y, 1)
-        a, _, _ = _rnn_cell_forward(xt, a, parameters)  # the sample becomes the next input
+        xt = _one_hot_column(index, n_y, state[0].dtype)  # (n_y, 1)
+        state = step(cell, xt, state, parameters)  # the sample becomes the next input
     return start + "".join(generated)
 
 
+def _check_model(parameters, chars, char_to_index):
+    def check(parameters):
+        return check_model_parameters(parameters)[1:]
+
+    return check_model(parameters, chars, char_to_index, check)
+
+
 def _read(parameters, char_to_index, name, text):
-    """The hidden state (n_a, 1) after running the cell over `text`, starting from zeros."""
+    """The state after running the cell over `text` from zeros: (a,) or, for the LSTM, (a, c),
+    each (n_a, 1)."""
     check_known_characters(name, text, char_to_index)
+    cell = cell_of(parameters)
     n_y = len(char_to_index)
     dtype = np.result_type(*parameters.values())  # float32 parameters: a float32 model
-    a = np.zeros((parameters["Waa"].shape[0], 1), dtype)  # (n_a, 1): one sequence, m = 1
+    state = zero_state(cell, hidden_size(parameters), 1, dtype)  # one sequence, m = 1
     for c in text:
-        a, _, _ = _rnn_cell_forward(_one_hot_column(char_to_index[c], n_y, dtype), a, parameters)
-    return a
+        state = step(cell, _one_hot_column(char_to_index[c], n_y, dtype), state, parameters)
+    return state
 
 
 def _probabilities(parameters, a, temperature):
-    # rnn_cell_forward's yt_pred is softmax(logits) at temperature 1; here we need the logits.
-    logits = parameters["Wya"] @ a + parameters["by"]  # (n_y, n_a) @ (n_a, 1) -> (n_y, 1)
+    # The cells' yt_pred is softmax(logits) at temperature 1; here we need the logits.
+    W, b = output_layer(parameters)
+    logits = W @ a + b  # (n_y, n_a) @ (n_a, 1) -> (n_y, 1)
     # The division can overflow for a tiny temperature; the log-softmax of the scaled logits
     # cannot, since it subtracts the largest first: (z - max z) / τ <= 0.
     with np.errstate(over="ignore"):

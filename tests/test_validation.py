@@ -781,7 +781,7 @@ SAMPLING = [
         "a model with n_x != n_y",
         lambda: sample(rc.initialize_parameters(V + 1, 8, V), CHARS, CHAR_TO_INDEX, "the", 5),
         ValueError,
-        "parameters has n_x = 37 and n_y = 36",
+        "parameters has n_x = 37 (from parameters['Wax']) and n_y = 36",
     ),
 ]
 
