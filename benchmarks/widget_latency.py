@@ -18,7 +18,13 @@ import numpy as np
 
 import rnn_core
 from rnn_core import corpus
-from rnn_core.widgets import BPTTDashboard, ForwardDashboard, SamplingDashboard, VanishingDashboard
+from rnn_core.widgets import (
+    BPTTDashboard,
+    ForwardDashboard,
+    GatedDashboard,
+    SamplingDashboard,
+    VanishingDashboard,
+)
 
 
 def sampling_dashboard():
@@ -32,6 +38,7 @@ DASHBOARDS = {
     "bptt (02)": (BPTTDashboard, "T_x"),
     "vanishing (04)": (VanishingDashboard, "T_x"),
     "sampling (05)": (sampling_dashboard, "temperature"),
+    "gated (07)": (GatedDashboard, "forget_bias"),
 }
 
 

@@ -731,9 +731,11 @@ class GatedDashboard(Dashboard):
             frameon=False,
             handlelength=2.5,
         )
+        # The settings are under the picture, not in its title: a title redrawn at every move
+        # costs as much as the three curves (the text of a Unicode title is slow to render)
+        ax.set_title("Gradient from the last step back to step t", pad=22)
         self.note = widgets.HTML()
-        dynamic = [*self.lines.values(), ax.title]
-        super().__init__(controls, figure, dynamic, extra=[self.note])
+        super().__init__(controls, figure, self.lines.values(), extra=[self.note])
 
     def parameters(self):
         """The three cells' parameters at the current settings: {"rnn": …, "lstm": …, "gru": …}."""
@@ -767,12 +769,6 @@ class GatedDashboard(Dashboard):
         self.ax.set_ylim(*y_limits)
         self.layout_signature = (len(str(limit)), len(f"{y_limits[0]:.0e}"))
         _decade_ticks(self.ax, y_limits)
-        self.ax.set_title(
-            "Gradient from the last step back to step t\n"
-            f"T_x = {T_x},  weight scale {scale:.2f},  LSTM forget-gate bias bf = {forget_bias:.2f}"
-            f"  (σ(bf) = {1 / (1 + math.exp(-forget_bias)):.2f})",
-            pad=22,
-        )
         first = ", ".join(
             f"{label} {self.norms[name][0]:.1e}"
             for name, label in (
@@ -782,5 +778,9 @@ class GatedDashboard(Dashboard):
                 ("gru", "GRU ‖∂L/∂a⟨1⟩‖"),
             )
         )
-        self.note.value = f"<b>What reaches step 1</b> (it is 1 at step T_x = {T_x}): {first}."
+        self.note.value = (
+            f"T_x = {T_x}, weight scale {scale:.2f}, LSTM forget-gate bias bf = {forget_bias:.2f} "
+            f"(σ(bf) = {1 / (1 + math.exp(-forget_bias)):.2f}).<br><b>What reaches step 1</b> "
+            f"(it is 1 at step T_x = {T_x}): {first}."
+        )
         return limit, y_limits

@@ -12,6 +12,7 @@ test is skipped, unless RNN_CORE_REQUIRE_BROWSER=1 (set by CI), which turns the 
 Playwright's own browser download is never used.
 """
 
+import contextlib
 import json
 import os
 import re
@@ -76,10 +77,11 @@ def free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def lab(sync_api, tmp_path_factory):
-    """JupyterLab on 127.0.0.1 with its own config, runtime, IPython, matplotlib, settings dirs."""
-    home = tmp_path_factory.mktemp("jupyterlab")
+@contextlib.contextmanager
+def jupyter_lab(home, root=ROOT):
+    """JupyterLab on 127.0.0.1 serving `root`, with its own config, runtime, IPython, matplotlib
+    and settings directories under `home`; yields {"base": url, "token": token}."""
+    home = Path(home)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "IPYTHON", "MPL"))}
     for name in (
         "JUPYTER_CONFIG_DIR",
@@ -100,7 +102,7 @@ def lab(sync_api, tmp_path_factory):
     command = [
         sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
         f"--port={port}", f"--IdentityProvider.token={token}", "--ServerApp.password=",
-        f"--ServerApp.root_dir={ROOT}",
+        f"--ServerApp.root_dir={root}",
     ]  # fmt: skip
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
@@ -128,6 +130,12 @@ def lab(sync_api, tmp_path_factory):
             server.kill()
             server.wait()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def lab(sync_api, tmp_path_factory):
+    with jupyter_lab(tmp_path_factory.mktemp("jupyterlab")) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -497,7 +497,7 @@ def test_raising_the_forget_bias_opens_the_lstms_gradient_highway():
     for forget_bias in (-3.0, 0.0, 3.0, 6.0):
         dashboard.controls["forget_bias"].value = forget_bias
         first[forget_bias] = {name: line.get_data()[1][0] for name, line in dashboard.lines.items()}
-        assert f"bf = {forget_bias:.2f}" in dashboard.ax.get_title()
+        assert f"bf = {forget_bias:.2f}" in dashboard.note.value
     a_at_1 = [first[bf]["lstm_a"] for bf in (-3.0, 0.0, 3.0)]
     c_at_1 = [first[bf]["lstm_c"] for bf in (-3.0, 0.0, 3.0, 6.0)]
     assert a_at_1 == sorted(a_at_1) and c_at_1 == sorted(c_at_1)  # larger as the bias rises
