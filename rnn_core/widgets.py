@@ -52,7 +52,7 @@ from .dynamics import (
 )
 from .gru import initialize_gru_parameters
 from .loss import output_layer_backward
-from .lstm import initialize_lstm_parameters
+from .lstm import _lstm_forward, initialize_lstm_parameters
 from .problems import random_problem
 from .rnn import rnn_forward
 from .sampling import next_char_probabilities, sample
@@ -329,7 +329,7 @@ class BPTTDashboard(Dashboard):
         t = np.arange(1, T_x + 1)
         self.total_line.set_data(t, total)
         self.local_line.set_data(t, local)
-        self.yours.update(t, da, caches[0], total)
+        self.yours.update(t, total, da, caches[0])
         limit = nice_limit(T_x)
         low, high = decade_limits(np.concatenate([total, local]))
         y_limits = (low, high * 10)  # an empty decade on top, where the legend sits
@@ -342,53 +342,62 @@ class BPTTDashboard(Dashboard):
         return limit, y_limits, self.yours.drawn
 
 
-def _check_cell_backward(cell_backward):
+def _check_cell_backward(cell_backward, what="a function (da_next, cache) -> dict of gradients"):
     if cell_backward is None:
         return None
-    return check_callable(
-        "cell_backward", cell_backward, "a function (da_next, cache) -> dict of gradients"
-    )
+    return check_callable("cell_backward", cell_backward, what)
 
 
 class YourBackward:
     """The learner's own cell backward in a dashboard: a line of × marks and a note under the
-    picture. Without a function (None) it draws nothing and adds nothing."""
+    picture. Without a function (None) it draws nothing and adds nothing.
 
-    def __init__(self, cell_backward, ax, label, legend_options):
+    `name` is the function's name in the notebook ("rnn_cell_backward"); `step_back(function,
+    *problem)` steps back through time with it and returns (the norms, None) or (None, why not),
+    for the `problem` that `update` is given (`_whole_gradient_norms` for the RNN,
+    `_lstm_gradient_norms` for the LSTM).
+    """
+
+    def __init__(self, cell_backward, ax, label, legend_options, name="rnn_cell_backward",
+                 step_back=None, color="C3"):  # fmt: skip
         self.cell_backward, self.ax, self.legend_options = cell_backward, ax, legend_options
-        self.label = label
+        self.label, self.name = label, name
+        self.step_back = _whole_gradient_norms if step_back is None else step_back
         self.dynamic, self.extra, self.drawn = [], [], False
         if cell_backward is None:
             return
         (self.line,) = ax.plot(
-            [], [], linestyle="none", marker="x", markersize=6, color="C3", label=self.label
+            [], [], linestyle="none", marker="x", markersize=6, color=color, label=self.label
         )
         self.note = widgets.HTML()
         self.dynamic, self.extra, self.drawn = [self.line], [self.note], True
         ax.legend(**legend_options)
 
-    def update(self, t, da, cell_caches, reference):
+    def update(self, t, reference, *problem):
         """Step back with the learner's function; draw what it gives beside `reference`."""
         if self.cell_backward is None:
             return
-        norms, problem = _whole_gradient_norms(self.cell_backward, da, cell_caches)
-        if problem is None:
-            difference = np.max(np.abs(norms - reference) / reference)
+        norms, why_not = self.step_back(self.cell_backward, *problem)
+        if why_not is None:
+            with np.errstate(divide="ignore", invalid="ignore"):  # a norm that underflowed to 0
+                relative = np.abs(norms - reference) / reference
+            difference = np.max(np.where(reference > 0, relative, np.abs(norms)))
             self.line.set_data(t, norms)
+            self.line.set_markevery(max(1, len(t) // 50))  # at most about 50 marks: readable
             self.note.value = (
-                "<b>Your rnn_cell_backward</b> (× marks): the largest relative difference "
+                f"<b>Your {self.name}</b> (× marks): the largest relative difference "
                 f"from rnn_core's line is {difference:.1e}."
             )
         else:
-            self.skip(f"is not drawn: {problem}")
-        self._set_drawn(problem is None)
+            self.skip(f"is not drawn: {why_not}")
+        self._set_drawn(why_not is None)
 
     def skip(self, why):
         """Draw no × marks, and say why under the picture."""
         if self.cell_backward is None:
             return
         self.line.set_data([], [])
-        self.note.value = f"<b>Your rnn_cell_backward</b> {html.escape(why)}"
+        self.note.value = f"<b>Your {self.name}</b> {html.escape(why)}"
         self._set_drawn(False)
 
     def _set_drawn(self, drawn):
@@ -396,6 +405,29 @@ class YourBackward:
             self.line.set_label(self.label if drawn else "_")
             self.ax.legend(**self.legend_options)
             self.drawn = drawn
+
+
+def _call_learner(cell_backward, arguments):
+    """(gradients, None) from the learner's function, or (None, a sentence saying why not)."""
+    try:
+        return cell_backward(*arguments), None
+    except NotImplementedError:
+        return None, "it is not implemented yet (it raised NotImplementedError)."
+    except Exception as error:  # a learner's bug is a message, not a broken dashboard
+        return None, f"it raised {type(error).__name__}: {error}"
+
+
+def _returned_state(gradients, key, shape, t):
+    """(gradients[key], None) if it is a finite array of `shape`, else (None, why not)."""
+    value = gradients.get(key) if isinstance(gradients, dict) else None
+    if not isinstance(value, np.ndarray) or value.shape != shape:
+        return None, (
+            f"it must return a dict whose {key!r} is an array of shape (n_a, m) = {shape}; at "
+            f"step {t + 1} it returned {_describe(gradients, key)}."
+        )
+    if not np.all(np.isfinite(value)):
+        return None, f"its {key} at step {t + 1} holds NaN or inf."
+    return value, None
 
 
 def _whole_gradient_norms(cell_backward, da, cell_caches):
@@ -410,30 +442,45 @@ def _whole_gradient_norms(cell_backward, da, cell_caches):
         a_next, a_prev, xt, parameters = cell_caches[t]
         copied = {key: value.copy() for key, value in parameters.items()}
         cache = (a_next.copy(), a_prev.copy(), xt.copy(), copied)
-        try:
-            gradients = cell_backward(da_next.copy(), cache)
-        except NotImplementedError:
-            return None, "it is not implemented yet (it raised NotImplementedError)."
-        except Exception as error:  # a learner's bug is a message, not a broken dashboard
-            return None, f"it raised {type(error).__name__}: {error}"
-        da_prev = gradients.get("da_prev") if isinstance(gradients, dict) else None
-        if not isinstance(da_prev, np.ndarray) or da_prev.shape != (n_a, m):
-            return None, (
-                f"it must return a dict whose 'da_prev' is an array of shape (n_a, m) = "
-                f"({n_a}, {m}); at step {t + 1} it returned {_describe(gradients)}."
-            )
-        if not np.all(np.isfinite(da_prev)):
-            return None, f"its da_prev at step {t + 1} holds NaN or inf."
+        gradients, why_not = _call_learner(cell_backward, (da_next.copy(), cache))
+        if why_not is None:
+            da_prev, why_not = _returned_state(gradients, "da_prev", (n_a, m), t)
+        if why_not is not None:
+            return None, why_not
     return norms, None
 
 
-def _describe(gradients):
+def _lstm_gradient_norms(lstm_cell_backward, g, cell_caches):
+    """‖∂L/∂a⟨t⟩‖ for t = 1 … T_x, stepping back with the learner's `lstm_cell_backward` from
+    da_next = g, dc_next = 0 at t = T_x (L = gᵀ a⟨T_x⟩: no other step has a loss of its own), and
+    None; or None and why not. The function gets copies of everything."""
+    n_a, m = g.shape
+    T_x = len(cell_caches)
+    norms = np.zeros(T_x)
+    da_next, dc_next = g, np.zeros((n_a, m))
+    for t in reversed(range(T_x)):
+        norms[t] = np.linalg.norm(da_next)
+        *arrays, parameters = cell_caches[t]
+        cache = (*(a.copy() for a in arrays), {k: v.copy() for k, v in parameters.items()})
+        gradients, why_not = _call_learner(
+            lstm_cell_backward, (da_next.copy(), dc_next.copy(), cache)
+        )
+        if why_not is None:
+            da_next, why_not = _returned_state(gradients, "da_prev", (n_a, m), t)
+        if why_not is None:
+            dc_next, why_not = _returned_state(gradients, "dc_prev", (n_a, m), t)
+        if why_not is not None:
+            return None, why_not
+    return norms, None
+
+
+def _describe(gradients, key="da_prev"):
     if not isinstance(gradients, dict):
         return f"a {type(gradients).__name__}"
-    da_prev = gradients.get("da_prev")
-    if da_prev is None:
-        return f"a dict without 'da_prev' (keys {sorted(gradients)})"
-    return f"'da_prev' of shape {np.shape(da_prev)}"
+    value = gradients.get(key)
+    if value is None:
+        return f"a dict without {key!r} (keys {sorted(map(str, gradients))})"
+    return f"{key!r} of shape {np.shape(value)}"
 
 
 class VanishingDashboard(Dashboard):
@@ -536,7 +583,7 @@ class VanishingDashboard(Dashboard):
         self.norm_line.set_data(t, norms)
         self.reference_line.set_data(t, reference)
         if nonlinearity == "tanh":
-            self.yours.update(t, *self._your_problem(a, parameters), norms)
+            self.yours.update(t, norms, *self._your_problem(a, parameters))
         else:
             self.yours.skip("is drawn for the tanh RNN only: it is the backward of a tanh cell.")
         y_limits = decade_limits(np.concatenate([norms, reference]))
@@ -682,9 +729,18 @@ class GatedDashboard(Dashboard):
     The lines are the per-step totals that `_rnn_backward`, `_lstm_backward` and `_gru_backward`
     return for the upstream gradient da = (0, …, 0, g), computed by lean copies of those
     recurrences that skip the weights' gradients (about 8 times faster; the tests compare them).
+
+    cell_backward: optionally, your own `lstm_cell_backward(da_next, dc_next, cache)`. The
+    dashboard then steps back through the LSTM with it, from da_next = g and dc_next = 0 at
+    t = T_x, feeding each step the da_prev and dc_prev your function returned for the step after
+    it, and draws the ‖∂L/∂a⟨t⟩‖ it finds as × marks on the LSTM's line, with how far they lie
+    from rnn_core's.
     """
 
-    def __init__(self, n_x=3, n_a=16, max_T_x=200, seed=0):
+    def __init__(self, n_x=3, n_a=16, max_T_x=200, seed=0, cell_backward=None):
+        cell_backward = _check_cell_backward(
+            cell_backward, "a function (da_next, dc_next, cache) -> dict of gradients"
+        )
         rng = check_seed("seed", seed)  # one stream: the sequence and the RNN, then g, LSTM, GRU
         self.x, _, self.a0, rnn = _sequence(n_x, n_a, 1, max_T_x, rng)
         self.rnn_base = {**rnn, "Wya": np.zeros((1, n_a)), "by": np.zeros((1, 1))}
@@ -723,19 +779,21 @@ class GatedDashboard(Dashboard):
         ax.set_ylabel("‖∂L/∂a⟨t⟩‖, ‖∂L/∂c⟨t⟩‖ (log scale)")
         ax.set_xlabel("time step t   (L = gᵀ a⟨T_x⟩: the loss sees the last hidden state only)")
         # above the panel, under its title, not on it: at some setting the lines cross every part
-        ax.legend(
-            loc="lower center",
-            bbox_to_anchor=(0.5, 1.0),
-            ncol=4,
-            fontsize=9,
-            frameon=False,
-            handlelength=2.5,
-        )
+        legend = {"loc": "lower center", "bbox_to_anchor": (0.5, 1.0), "fontsize": 9,
+                  "ncol": 4 if cell_backward is None else 3, "frameon": False,
+                  "handlelength": 2.5}  # fmt: skip
+        ax.legend(**legend)
         # The settings are under the picture, not in its title: a title redrawn at every move
         # costs as much as the three curves (the text of a Unicode title is slow to render)
-        ax.set_title("Gradient from the last step back to step t", pad=22)
+        pad = 22 if cell_backward is None else 36  # room for the legend's one or two rows
+        ax.set_title("Gradient from the last step back to step t", pad=pad)
+        self.yours = YourBackward(
+            cell_backward, ax, "LSTM, yours", legend, "lstm_cell_backward", _lstm_gradient_norms,
+            "k",
+        )  # fmt: skip
         self.note = widgets.HTML()
-        super().__init__(controls, figure, self.lines.values(), extra=[self.note])
+        dynamic = [*self.lines.values(), *self.yours.dynamic]
+        super().__init__(controls, figure, dynamic, extra=[self.note, *self.yours.extra])
 
     def parameters(self):
         """The three cells' parameters at the current settings: {"rnn": …, "lstm": …, "gru": …}."""
@@ -763,6 +821,10 @@ class GatedDashboard(Dashboard):
         t = np.arange(1, T_x + 1)
         for name, line in self.lines.items():
             line.set_data(t, self.norms[name])
+        if self.yours.cell_backward is not None:  # rnn_core's caches, for the learner's steps
+            caches = _lstm_forward(x[:, None, :], a0[:, None], parameters["lstm"])[3][0]
+            with np.errstate(over="ignore", under="ignore"):
+                self.yours.update(t, lstm_a, self.g, caches)
         limit = nice_limit(T_x)
         y_limits = decade_limits(np.concatenate(list(self.norms.values())))
         self.ax.set_xlim(0.5, limit + 0.5)
@@ -783,4 +845,4 @@ class GatedDashboard(Dashboard):
             f"(σ(bf) = {1 / (1 + math.exp(-forget_bias)):.2f}).<br><b>What reaches step 1</b> "
             f"(it is 1 at step T_x = {T_x}): {first}."
         )
-        return limit, y_limits
+        return limit, y_limits, self.yours.drawn

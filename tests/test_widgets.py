@@ -507,3 +507,84 @@ def test_raising_the_forget_bias_opens_the_lstms_gradient_highway():
         assert first[forget_bias]["lstm_a"] > 1e20 * others
     for name in ("rnn", "gru"):  # the forget bias is the LSTM's alone
         assert len({first[bf][name] for bf in first}) == 1
+
+
+def learner_lstm_cell_backward(da_next, dc_next, cache, forget_in_dc_prev=True):
+    """A learner's LSTM cell backward, written from notebook 07's derivation."""
+    a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, p = cache
+    n_a = a_next.shape[0]
+    tanh_c = np.tanh(c_next)
+    dc = dc_next + da_next * ot * (1 - tanh_c**2)
+    dzs = {
+        "f": dc * c_prev * ft * (1 - ft),
+        "i": dc * cct * it * (1 - it),
+        "c": dc * it * (1 - cct**2),
+        "o": da_next * tanh_c * ot * (1 - ot),
+    }
+    stacked = np.concatenate((a_prev, xt))
+    ds = sum(p[f"W{g}"].T @ dz for g, dz in dzs.items())
+    gradients = {"da_prev": ds[:n_a], "dxt": ds[n_a:]}
+    gradients["dc_prev"] = dc * ft if forget_in_dc_prev else dc
+    for g, dz in dzs.items():
+        gradients[f"dW{g}"] = dz @ stacked.T
+        gradients[f"db{g}"] = dz.sum(axis=1, keepdims=True)
+    return gradients
+
+
+def test_gated_dashboard_draws_the_learners_lstm_bptt_on_the_lstm_line():
+    dashboard = GatedDashboard(cell_backward=learner_lstm_cell_backward)
+    for T_x, scale, forget_bias in ((200, 1.0, 3.0), (9, 2.0, -1.0), (60, 0.5, 6.0)):
+        dashboard.controls["T_x"].value = T_x
+        dashboard.controls["scale"].value = scale
+        dashboard.controls["forget_bias"].value = forget_bias
+        t, yours = dashboard.yours.line.get_data()
+        np.testing.assert_array_equal(t, np.arange(1, T_x + 1))
+        # the LSTM's line is held to numerical gradients and to _lstm_backward above
+        np.testing.assert_allclose(yours, dashboard.lines["lstm_a"].get_data()[1], rtol=1e-10)
+        assert "Your lstm_cell_backward</b> (× marks)" in dashboard.yours.note.value
+        legend = [text.get_text() for text in dashboard.ax.get_legend().get_texts()]
+        assert "LSTM, yours" in legend
+
+    wrong = GatedDashboard(
+        cell_backward=lambda da, dc, c: learner_lstm_cell_backward(da, dc, c, False)
+    )
+    wrong.controls["T_x"].value = 200
+    yours, line = wrong.yours.line.get_data()[1], wrong.lines["lstm_a"].get_data()[1]
+    assert np.max(np.abs(yours - line) / line) > 10  # dc_prev = dc without ft: far too large
+    assert f"{np.max(np.abs(yours - line) / line):.1e}" in wrong.yours.note.value
+
+
+def test_the_learners_lstm_backward_gets_copies_and_its_failures_become_a_note():
+    def scribbles(da_next, dc_next, cache):
+        gradients = learner_lstm_cell_backward(da_next, dc_next, cache)
+        for array in (da_next, dc_next, *cache[:-1], *cache[-1].values()):
+            array[:] = np.nan
+        return gradients
+
+    clean, scribbled = GatedDashboard(), GatedDashboard(cell_backward=scribbles)
+    for name, line in clean.lines.items():
+        np.testing.assert_array_equal(scribbled.lines[name].get_data()[1], line.get_data()[1])
+    np.testing.assert_allclose(
+        scribbled.yours.line.get_data()[1], clean.lines["lstm_a"].get_data()[1], rtol=1e-10
+    )
+
+    def stub(da_next, dc_next, cache):
+        raise NotImplementedError("write your LSTM cell backward here")
+
+    cases = [
+        (stub, "not implemented yet"),
+        (lambda a, c, k: {"da_prev": a}, "a dict without &#x27;dc_prev&#x27;"),
+        (lambda a, c, k: {"da_prev": a, "dc_prev": c[:2]}, "shape (n_a, m) = (16, 1)"),
+        (lambda a, c, k: {"da_prev": a * np.inf, "dc_prev": c}, "da_prev at step 100 holds"),
+        (lambda a, c: a, "it raised TypeError"),
+    ]
+    for function, message in cases:
+        dashboard = GatedDashboard(cell_backward=function)
+        assert message in dashboard.yours.note.value, dashboard.yours.note.value
+        assert len(dashboard.yours.line.get_data()[1]) == 0
+        legend = [text.get_text() for text in dashboard.ax.get_legend().get_texts()]
+        assert "LSTM, yours" not in legend
+        assert not dashboard.messages.outputs
+    assert_rejects(
+        lambda: GatedDashboard(cell_backward=3), TypeError, ["cell_backward must be", "dc_next"]
+    )
