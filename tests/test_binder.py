@@ -1,4 +1,10 @@
-"""The Binder configuration, built the way repo2docker builds it, as far as this machine allows.
+"""The Binder configuration: repo2docker's own build plan, and that build simulated.
+
+`repo2docker --no-build` (repo2docker is in requirements-dev.txt) prints the Dockerfile it would
+build for this repository without building it; the first test asserts that plan. The simulated
+build below then runs the plan's Python steps in a fresh virtual environment and executes every
+notebook there, which the plan alone cannot show (that the install works and the notebooks run
+on what it installs).
 
 repo2docker, for a repository with a `binder/` folder (which makes it ignore configuration at the
 root, including our pyproject.toml), does this for the Python buildpack:
@@ -53,6 +59,38 @@ def test_binder_files_follow_repo2docker():
     requirements = (BINDER / "requirements.txt").read_text()
     assert "-r ../requirements.txt" in requirements.splitlines()
     assert "-e ." in (ROOT / "requirements.txt").read_text()
+
+
+def test_repo2docker_plans_the_build_this_repository_expects(tmp_path):
+    """The Python of runtime.txt, the repository copied in before binder/requirements.txt is
+    installed from its root (the file has local references, -r and -e .), then postBuild."""
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("repo2docker's plan is read from a copy of the repository's files")
+    repo = tmp_path / "repo"  # what a clone holds: no .venv, no build outputs
+    for name in repository_files():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, repo / name)
+    repo2docker = Path(sys.executable).parent / "repo2docker"
+    plan = run(
+        [repo2docker, "--no-build", "--debug", "--user-id", "1000", "--user-name", "jovyan",
+         str(repo)],
+        cwd=tmp_path,
+    )  # fmt: skip
+    lines = (plan.stdout + plan.stderr).splitlines()
+    major, minor = runtime_version()
+    assert any(f"python={major}.{minor}" in line for line in lines), "\n".join(lines[:10])
+
+    def first(pattern):
+        found = [i for i, line in enumerate(lines) if re.search(pattern, line)]
+        assert found, f"no line of the plan matches {pattern!r}"
+        return found[0]
+
+    copy_all = first(r"^COPY .*\bsrc/ \$\{REPO_DIR\}/")
+    install = first(r'^RUN .*pip install --no-cache-dir -r "binder/requirements\.txt"')
+    post_build = first(r"^RUN \./binder/postBuild")
+    assert copy_all < install < post_build
+    # the root's requirements.txt and pyproject.toml are not read on their own: binder/ wins
+    assert not [line for line in lines if re.search(r'-r "requirements\.txt"', line)]
 
 
 def test_readme_binder_link_opens_the_first_notebook():
