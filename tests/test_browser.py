@@ -82,6 +82,7 @@ def jupyter_lab(home, root=ROOT):
     """JupyterLab on 127.0.0.1 serving `root`, with its own config, runtime, IPython, matplotlib
     and settings directories under `home`; yields {"base": url, "token": token}."""
     home = Path(home)
+    home.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "IPYTHON", "MPL"))}
     for name in (
         "JUPYTER_CONFIG_DIR",

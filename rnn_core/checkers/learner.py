@@ -148,10 +148,12 @@ def error_text(error):
 
 def learner_line(error):
     """The source line of the deepest frame outside numpy and rnn_core: where the learner's code
-    raised (or called the function that did)."""
+    raised (or called the function that did). Frames without a source file are skipped too, such
+    as numpy 1.x's "<__array_function__ internals>" between np.dot and the caller."""
     skipped = (os.path.dirname(np.__file__), os.path.dirname(os.path.abspath(rnn_core.__file__)))
     for frame in reversed(traceback.extract_tb(error.__traceback__)):
-        if not os.path.abspath(frame.filename).startswith(skipped):
+        synthetic = frame.filename.startswith("<") and not frame.line
+        if not synthetic and not os.path.abspath(frame.filename).startswith(skipped):
             return frame.line or None
     return None
 
