@@ -81,3 +81,5 @@ def test_an_update_pulled_by_nbgitpuller_keeps_the_students_work_and_brings_new_
         code = next(cell for cell in mine["cells"] if cell["cell_type"] == "code")
         assert "".join(code["source"]).startswith("# my own note\n")
         assert "".join(code["outputs"][0]["text"]) == "my run\n"
+        # the instructor's change to another cell of the same notebook is merged in beside it
+        assert "forward pass (revised)" in (home / "course" / FIRST).read_text()
