@@ -527,6 +527,17 @@ def refuses_overflow(arguments):
     return decorate
 
 
+def finite_loss(loss):
+    """`loss`, or a FloatingPointError when it is inf: finite inputs whose logits spread beyond the
+    float range (log p = -inf). Inside `refuses_overflow` that is a ValueError naming the inputs."""
+    if not np.isfinite(loss):
+        raise FloatingPointError(
+            f"the loss is {loss}: the logits spread beyond the range of floats, a log-probability "
+            "is -inf"
+        )
+    return loss
+
+
 def check_seed(name, seed):
     """An int >= 0 (not a bool) or a numpy Generator; returns a Generator."""
     if isinstance(seed, np.random.Generator):

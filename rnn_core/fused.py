@@ -20,6 +20,7 @@ numbers as the step path (a test holds them to 1e-12); only the order of some su
 
 import numpy as np
 
+from ._validation import finite_loss
 from .activations import _log_softmax
 from .loss import _negative_log_likelihood
 
@@ -70,7 +71,7 @@ def _fused_loss_and_state(x, y, a0, parameters):
     a_tm, _, _, logits = _fused_forward(x, a0, parameters)
     labels, columns = _labels_time_major(y)
     loss = _negative_log_likelihood(_log_softmax(logits)[labels, columns], y.shape[0])
-    return loss, a_tm[:, -1, :]
+    return finite_loss(loss), a_tm[:, -1, :]  # inf from finite inputs: an overflow
 
 
 def _fused_loss_and_gradients(x, y, a0, parameters):
@@ -87,7 +88,7 @@ def _fused_loss_gradients_and_state(x, y, a0, parameters):
     labels, columns = _labels_time_major(y)
 
     log_p = _log_softmax(logits)  # (n_y, T_x*m)
-    loss = _negative_log_likelihood(log_p[labels, columns], m)
+    loss = finite_loss(_negative_log_likelihood(log_p[labels, columns], m))  # inf: overflow
     dlogits = np.exp(log_p, out=log_p)  # ŷ for every column (log_p is not needed any more)
     dlogits[labels, columns] -= 1  # ŷ - onehot(y)
     dlogits /= m

@@ -27,6 +27,7 @@ from ._validation import (
     refuses_overflow,
     to_float_array,
 )
+from .models import check_model_parameters
 from .network import rnn_loss, rnn_loss_and_gradients
 
 RNN_KEYS = ("Wax", "Waa", "ba", "Wya", "by")  # the order in which the RNN is checked
@@ -97,8 +98,9 @@ def loss_functions(x, y, a0, parameters, loss=rnn_loss):
     `loss(x, y, a0, parameters)` is the loss of the cell: `rnn_loss` by default, or
     `lstm_loss`, `gru_loss`. Returns: a dict {name: (array, f)}, where f(v) is the loss with that
     array replaced by v, for every parameter (for the RNN Wax, Waa, ba, Wya, by, in that order;
-    for another cell in the order of its parameter dict), then a0 and x. Each f uses its argument
-    and changes nothing.
+    for an LSTM or a GRU its own parameters in the order of its equations, other keys left out;
+    for a cell rnn_core does not know, every key of the dict in its order), then a0 and x. Each f
+    uses its argument and changes nothing.
     """
     check_callable("loss", loss, "a function (x, y, a0, parameters) -> loss")
     if loss is rnn_loss:
@@ -107,9 +109,12 @@ def loss_functions(x, y, a0, parameters, loss=rnn_loss):
     else:  # another cell's loss checks its own arguments; here they only need to be arrays
         loss(x, y, a0, parameters)
         x, a0 = to_float_array("x", x), to_float_array("a0", a0)
-        parameters = {
-            key: to_float_array(f"parameters[{key!r}]", v) for key, v in parameters.items()
-        }
+        try:  # an LSTM's or a GRU's: only its own arrays, in its own order
+            parameters = check_model_parameters(parameters)[1]
+        except (TypeError, ValueError):  # a cell of the learner's own
+            parameters = {
+                key: to_float_array(f"parameters[{key!r}]", v) for key, v in parameters.items()
+            }
         keys = list(parameters)
     return {
         **{

@@ -90,13 +90,23 @@ _SHAPES = {
 _SLICE_HINT = "; one time step of x of shape (n_x, m, T_x) is x[:, :, t]"
 
 
-def _check_gru_parameters(parameters, variant, sizes=None, name="parameters"):
+def _check_gru_parameters(
+    parameters, variant, sizes=None, name="parameters", variant_name="variant"
+):
     """The parameter dict of `variant`, checked; returns (a new dict, the sizes it fixes).
 
     Wz is looked at first, on its own: it must have more columns than rows, since its columns are
     n_a + n_x with n_x >= 1 (a Wz for xt alone would otherwise be reported as a wrong Wr). n_x is
-    bound to the difference.
+    bound to the difference. Cho's parameters with variant="pytorch" (the likelier mistake is
+    the variant) are refused with a message that names both: `variant_name` is the variant's.
     """
+    if variant == "pytorch" and isinstance(parameters, Mapping) and "bha" not in parameters:
+        missing = [key for key in _SHAPES[variant] if key not in parameters]
+        raise ValueError(
+            f"{name} is missing {', '.join(repr(k) for k in missing)}; expected the keys "
+            f"{', '.join(_SHAPES[variant])}: bha, the bias of Wh_a a_prev inside the reset, is "
+            f"required by {variant_name} = 'pytorch' (Cho's form, 'cho', has no bha)"
+        )
     if isinstance(parameters, Mapping) and "Wz" in parameters:
         Wz = check_array(f"{name}['Wz']", parameters["Wz"], _GATE, Sizes())
         if Wz.shape[1] <= Wz.shape[0]:
@@ -194,7 +204,9 @@ def _gru_cell_forward(xt, a_prev, parameters, variant):
 
 
 def _check_cache_parameters(parameters, sizes, name, variant):
-    return _check_gru_parameters(parameters, variant, sizes, name)
+    # name is "<cache>[6] (parameters)"; the variant is the next entry, "<cache>[7] (variant)"
+    cache = name[: name.rindex("[")]
+    return _check_gru_parameters(parameters, variant, sizes, name, f"{cache}[7] (variant)")
 
 
 GRU_CACHE = CacheLayout(

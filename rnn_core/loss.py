@@ -26,6 +26,7 @@ from ._validation import (
     check_parameters,
     check_positive_int,
     check_probabilities,
+    finite_loss,
     refuses_overflow,
 )
 from .activations import _log_softmax
@@ -91,7 +92,8 @@ def _output_layer_loss(a, y, parameters):
     Unchecked; `rnn_core.network` calls it on arrays it has checked. Returns: the loss, a float.
     """
     log_p = _log_softmax(_output_logits(a, parameters))  # (n_y, m, T_x)
-    return _negative_log_likelihood(_picked(log_p, y), y.shape[0])
+    # finite inputs whose logits spread beyond the float range give log p = -inf: an overflow
+    return finite_loss(_negative_log_likelihood(_picked(log_p, y), y.shape[0]))
 
 
 @refuses_overflow("a and parameters")

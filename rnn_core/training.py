@@ -26,12 +26,14 @@ sampling from the trained model in `rnn_core.sampling`.
 """
 
 import dataclasses
+import math
 import time
 
 import numpy as np
 
 from ._validation import (
     check_bool,
+    check_char_to_index,
     check_int,
     check_known_characters,
     check_model,
@@ -331,7 +333,8 @@ def loss_per_character(parameters, char_to_index, text, T_x, carry_state=False):
     """
     T_x = check_positive_int("T_x", T_x)
     cell, parameters, sizes = check_model_parameters(parameters)
-    chars = sorted(char_to_index, key=lambda c: char_to_index.get(c, 0))
+    char_to_index = check_char_to_index(char_to_index)
+    chars = sorted(char_to_index, key=char_to_index.get)
     parameters, _, char_to_index = check_model(
         parameters, chars, char_to_index, lambda p: check_model_parameters(p)[1:]
     )
@@ -350,7 +353,7 @@ def bits_per_character(loss_per_char):
     per character with the model's probabilities. A uniform guess among n_y characters costs
     log2(n_y) bits. Accepts a number (returns a float) or an array (returns an array)."""
     loss = to_float_array("loss_per_char", loss_per_char)
-    result = loss / np.log(2)
+    result = loss / math.log(2)  # a Python float: float32 stays float32
     return float(result) if result.ndim == 0 else result
 
 
