@@ -1,0 +1,200 @@
+"""Build the static book of the notebook series (Jupyter Book 1.x), for readers without a kernel.
+
+    python tools/build_book.py          # the HTML lands in _build/book/_build/html
+    python tools/build_book.py --all    # re-read every page, not only the changed ones
+
+Everything the book is made of is generated here, from the repository as it is, into
+_build/book/source (ignored by git):
+- _config.yml: book/_config.yml, with the title of README.md's first heading; book/'s other files
+  (the Sphinx extension math_as_written.py, the style sheet _static/book.css) beside it;
+- _toc.yml: the index, then every notebooks/[0-9][0-9]_*.ipynb in order;
+- index.md: README.md up to its section "## `rnn_core`" (the title, the introduction and the table
+  of the notebooks), whose links to notebooks/*.ipynb become links to the notebooks' pages;
+- notebooks/: copies of the notebooks, which the book shows with their committed outputs (it never
+  executes them);
+- _extra/_static/mathjax: MathJax 3 from `npm pack mathjax@3`, fetched once and kept, so that the
+  pages typeset their formulas with no request to a CDN.
+Then it runs `jupyter-book build`, with Sphinx warnings as errors.
+"""
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT / "book"  # the static configuration
+BUILD = ROOT / "_build" / "book"
+SOURCE = BUILD / "source"  # what this script generates; jupyter-book reads it
+HTML = BUILD / "_build" / "html"  # where jupyter-book writes the pages (--path-output BUILD)
+NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
+MATHJAX = "mathjax@3"
+MATHJAX_ENTRY = "tex-mml-chtml.js"  # the component that Sphinx's mathjax_path points to
+# From the package's es5/ folder: the entry point and the folders it loads from on demand (TeX
+# extensions, CommonHTML fonts, menu, accessibility); not the other combined bundles or SVG output.
+MATHJAX_FOLDERS = ("a11y", "adaptors", "input", "output/chtml", "sre", "ui")
+END_OF_FRONT_MATTER = re.compile(r"^## `?rnn_core`?\s*$", re.MULTILINE)
+REMOTE_IMAGE = re.compile(r"!\[([^\]]*)\]\((?:https?:)?//[^)]*\)")  # ![alt](https://...)
+BADGE_LINE = re.compile(
+    r"^\[!\[[^\]]*\]\((?:https?:)?//[^)]*\)\](?:\[[^\]]*\]|\([^)]*\))\n", re.MULTILINE
+)
+NOTEBOOK_LINK = re.compile(r"\]\(notebooks/([^)#\s]+\.ipynb)(#[^)\s]*)?\)")
+REFERENCE_DEFINITION = re.compile(r"^\[([^\]]+)\]:\s*\S+.*$", re.MULTILINE)
+
+
+def write_if_changed(path, text):
+    """Write `text` to `path` unless it holds it already (so Sphinx re-reads only what changed);
+    returns whether it wrote."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
+def numbered_notebooks():
+    return sorted((ROOT / "notebooks").glob(NOTEBOOK_GLOB))
+
+
+def readme_title(readme):
+    match = re.search(r"^# (.+)$", readme, re.MULTILINE)
+    if match is None:
+        sys.exit("build_book: README.md has no first-level heading to take the book's title from")
+    return match.group(1).strip()
+
+
+def index_page(readme, notebooks):
+    """README.md's front matter, made into the book's index page.
+
+    Its links to notebooks/NN_name.ipynb stay relative links to the notebooks' source files, which
+    MyST turns into links to their pages (index.md sits where README.md does, beside notebooks/).
+    The book loads nothing from another host: a line of badges from the web (the Binder badge; the
+    README links to Binder in words further down) is left out, and any other picture from the web
+    becomes its alt text. The link definitions at the end of the README that the front matter uses
+    are carried over.
+    """
+    end = END_OF_FRONT_MATTER.search(readme)
+    if end is None:
+        sys.exit("build_book: README.md has no section '## `rnn_core`' to end its front matter")
+    front = readme[: end.start()].rstrip() + "\n"
+    names = {path.name for path in notebooks}
+    for linked in NOTEBOOK_LINK.findall(front):
+        if linked[0] not in names:
+            sys.exit(f"build_book: README.md links to notebooks/{linked[0]}, which does not exist")
+    front = REMOTE_IMAGE.sub(lambda match: match.group(1), BADGE_LINE.sub("", front))
+    definitions = [
+        match.group(0)
+        for match in REFERENCE_DEFINITION.finditer(readme[end.start() :])
+        if f"[{match.group(1)}]" in front
+    ]
+    if definitions:
+        front += "\n" + "\n".join(definitions) + "\n"
+    return front
+
+
+def table_of_contents(notebooks):
+    chapters = [{"file": f"notebooks/{path.stem}"} for path in notebooks]
+    return yaml.safe_dump({"format": "jb-book", "root": "index", "chapters": chapters})
+
+
+def config(title):
+    settings = yaml.safe_load((BOOK / "_config.yml").read_text(encoding="utf-8"))
+    settings["title"] = title
+    return "# Generated by tools/build_book.py from book/_config.yml; edit that file.\n" + (
+        yaml.safe_dump(settings, sort_keys=False, allow_unicode=True)
+    )
+
+
+def copy_static_files():
+    """book/'s files but _config.yml, at the same places under the source (_static/book.css...);
+    returns whether any of them changed."""
+    changed = False
+    for path in sorted(BOOK.rglob("*")):
+        relative = path.relative_to(BOOK)
+        if path.is_file() and relative != Path("_config.yml") and "__pycache__" not in path.parts:
+            changed |= write_if_changed(SOURCE / relative, path.read_text(encoding="utf-8"))
+    return changed
+
+
+def copy_notebooks(notebooks):
+    target = SOURCE / "notebooks"
+    target.mkdir(parents=True, exist_ok=True)
+    for stale in set(target.glob("*.ipynb")) - {target / path.name for path in notebooks}:
+        stale.unlink()
+    for path in notebooks:
+        copy = target / path.name
+        if not copy.is_file() or copy.read_bytes() != path.read_bytes():
+            shutil.copy2(path, copy)
+
+
+def fetch_mathjax(static):
+    """Unpack `npm pack mathjax@3` into static/mathjax, unless it is there already; returns
+    whether it did."""
+    target = static / "mathjax"
+    if (target / MATHJAX_ENTRY).is_file():
+        return False
+    npm = shutil.which("npm")
+    if npm is None:
+        sys.exit(f"build_book: MathJax is not in {target} yet, and fetching it needs npm")
+    static.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=static) as tmp:
+        packed = subprocess.run(
+            [npm, "pack", MATHJAX, "--pack-destination", tmp, "--silent"],
+            capture_output=True,
+            text=True,
+        )
+        tarballs = list(Path(tmp).glob("mathjax-*.tgz"))
+        if packed.returncode != 0 or not tarballs:
+            sys.exit(f"build_book: `npm pack {MATHJAX}` failed:\n{packed.stderr}")
+        wanted = [f"package/es5/{MATHJAX_ENTRY}", "package/LICENSE"]
+        wanted += [f"package/es5/{folder}/" for folder in MATHJAX_FOLDERS]
+        with tarfile.open(tarballs[0]) as tar:
+            members = [m for m in tar.getmembers() if m.name.startswith(tuple(wanted))]
+            safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}  # Python 3.12+
+            tar.extractall(tmp, members=members, **safe)
+        es5 = Path(tmp) / "package" / "es5"
+        shutil.move(Path(tmp) / "package" / "LICENSE", es5 / "LICENSE")  # Apache 2.0: ship it
+        shutil.rmtree(target, ignore_errors=True)
+        es5.rename(target)
+    print(f"MathJax: {tarballs[0].name} unpacked into {target.relative_to(ROOT)}")
+    return True
+
+
+def main(arguments):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--all", action="store_true", help="re-read every page")
+    options = parser.parse_args(arguments)
+    start = time.perf_counter()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    notebooks = numbered_notebooks()
+    if not notebooks:
+        sys.exit(f"build_book: no notebooks/{NOTEBOOK_GLOB}")
+    write_if_changed(SOURCE / "_config.yml", config(readme_title(readme)))
+    write_if_changed(SOURCE / "_toc.yml", table_of_contents(notebooks))
+    write_if_changed(SOURCE / "index.md", index_page(readme, notebooks))
+    # Sphinx notices a changed page or setting, not a changed style sheet, extension or MathJax:
+    # then every page is written again (and the static files copied), as with --all
+    rebuild = copy_static_files() or options.all
+    copy_notebooks(notebooks)
+    rebuild |= fetch_mathjax(SOURCE / "_extra" / "_static")
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    command = [str(jupyter_book) if jupyter_book.is_file() else "jupyter-book", "build"]
+    command += [str(SOURCE), "--path-output", str(BUILD), "-W", "--keep-going"]
+    if rebuild:
+        command.append("--all")
+    built = subprocess.run(command)
+    if built.returncode != 0:
+        sys.exit(f"build_book: jupyter-book build failed (exit status {built.returncode})")
+    seconds = time.perf_counter() - start
+    print(f"{len(notebooks)} notebooks and the index in {HTML.relative_to(ROOT)}, {seconds:.0f} s")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
