@@ -75,12 +75,8 @@ def _fused_loss_and_state(x, y, a0, parameters):
 
 
 def _fused_loss_and_gradients(x, y, a0, parameters):
-    """The loss and gradients of `rnn_loss_and_gradients_by_steps`, in fewer, larger products."""
-    return _fused_loss_gradients_and_state(x, y, a0, parameters)[:2]
-
-
-def _fused_loss_gradients_and_state(x, y, a0, parameters):
-    """The loss, the gradients, and the last hidden state a⟨T_x⟩ (n_a, m), for training."""
+    """The loss and gradients of `rnn_loss_and_gradients_by_steps`, in fewer, larger products,
+    and the last hidden state a⟨T_x⟩ (n_a, m), where training's next window can start."""
     Wax, Waa, Wya = parameters["Wax"], parameters["Waa"], parameters["Wya"]
     n_x, m, T_x = x.shape
     n_a = Waa.shape[0]

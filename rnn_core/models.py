@@ -18,7 +18,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from ._validation import check_parameters, choose
-from .fused import _fused_loss_and_state, _fused_loss_gradients_and_state
+from .fused import _fused_loss_and_gradients, _fused_loss_and_state
 from .gru import (
     _check_gru_parameters,
     _gru_cell_forward,
@@ -133,7 +133,7 @@ def loss_gradients_and_state(cell, x, y, state, parameters):
     """The loss, every gradient, and the state after the last step of the windows x, y read from
     `state`. The gradients stop at `state`: it is treated as a constant (truncated BPTT)."""
     if cell == "rnn":
-        loss, gradients, a_last = _fused_loss_gradients_and_state(x, y, state[0], parameters)
+        loss, gradients, a_last = _fused_loss_and_gradients(x, y, state[0], parameters)
         return loss, gradients, (a_last,)
     if cell == "lstm":
         return _lstm_loss_and_gradients(x, y, state[0], parameters, state[1])
