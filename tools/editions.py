@@ -86,14 +86,15 @@ from pathlib import Path
 
 import nbformat
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/, also when imported by a test
+from execute_notebooks import run_and_clean
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 SOLUTIONS = ROOT / "solutions"
 BUILD = ROOT / "_build"
 MARKER = "# stub: "
 STUB_CALL = "raise NotImplementedError("
-KEEP_NOTEBOOK_METADATA = ("kernelspec", "language_info")  # as tools/execute_notebooks.py
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # No cell of otter's in the student notebook (it stays the course notebook: the learner has the
 # checkers), and no run of the tests at assign time (`instructor` verifies the solutions).
 ASSIGNMENT_CONFIG = """\
@@ -422,31 +423,11 @@ def _editions_recorder(path):
 
 def execute(notebook, path, verdicts_file):
     """Run the notebook in a fresh kernel from the folder of `path`, with the recorder started in
-    the kernel; clean its metadata as tools/execute_notebooks.py does."""
-    from nbclient import NotebookClient
-
+    the kernel; cleaned as tools/execute_notebooks.py cleans the course's notebooks."""
     startup = verdicts_file.with_suffix(".startup.py")
     call = f"_editions_recorder({str(verdicts_file)!r})\ndel _editions_recorder\n"
     startup.write_text(f"{RECORDER}\n\n{call}")
-    notebook.metadata["kernelspec"] = {
-        "display_name": "Python 3 (ipykernel)",
-        "language": "python",
-        "name": "python3",
-    }
-    client = NotebookClient(
-        notebook,
-        kernel_name="python3",
-        timeout=600,
-        resources={"metadata": {"path": str(path.parent)}},
-        extra_arguments=[f"--IPKernelApp.exec_files={startup}"],
-    )
-    client.execute()
-    notebook.metadata = {k: v for k, v in notebook.metadata.items() if k in KEEP_NOTEBOOK_METADATA}
-    for cell in notebook.cells:
-        cell.metadata = {k: v for k, v in cell.metadata.items() if k == "tags"}
-        for output in cell.get("outputs", []):
-            output.get("data", {}).pop(WIDGET_VIEW, None)
-    nbformat.validate(notebook)
+    run_and_clean(notebook, path, [f"--IPKernelApp.exec_files={startup}"])
 
 
 def verdict_problems(notebook, exercises, verdicts):

@@ -27,8 +27,10 @@ KEEP_NOTEBOOK_METADATA = ("kernelspec", "language_info")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
-def execute(path):
-    notebook = nbformat.read(path, as_version=4)
+def run_and_clean(notebook, path, extra_arguments=()):
+    """Execute `notebook` in a fresh python3 kernel from the folder of `path`, then clean it: only
+    the kernelspec and language_info of its metadata, only the tags of each cell's, no widget
+    views in the outputs (a saved view without its widget state shows as nothing). Validated."""
     notebook.metadata["kernelspec"] = {
         "display_name": "Python 3 (ipykernel)",
         "language": "python",
@@ -39,6 +41,7 @@ def execute(path):
         kernel_name="python3",
         timeout=600,
         resources={"metadata": {"path": str(path.parent)}},
+        extra_arguments=list(extra_arguments),
     )
     client.execute()
     notebook.metadata = {k: v for k, v in notebook.metadata.items() if k in KEEP_NOTEBOOK_METADATA}
@@ -47,6 +50,11 @@ def execute(path):
         for output in cell.get("outputs", []):
             output.get("data", {}).pop(WIDGET_VIEW, None)
     nbformat.validate(notebook)
+
+
+def execute(path):
+    notebook = nbformat.read(path, as_version=4)
+    run_and_clean(notebook, path)
     nbformat.write(notebook, path)
 
 
