@@ -26,7 +26,6 @@ import functools
 import http.server
 import importlib.util
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -39,22 +38,14 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from test_browser import CHROMIUM, CHROMIUM_ARGS, load_playwright
+from test_browser import unavailable as browser_unavailable
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 HTML = ROOT / "_build" / "book" / "_build" / "html"  # where tools/build_book.py puts the pages
 MATHJAX = ROOT / "_build" / "book" / "source" / "_extra" / "_static" / "mathjax"  # its cache
 PAGES = ["index.html"] + [f"notebooks/{path.stem}.html" for path in NOTEBOOKS]
-CHROMIUM = os.environ.get("RNN_CORE_CHROMIUM", "/usr/bin/chromium")
-REQUIRED = os.environ.get("RNN_CORE_REQUIRE_BROWSER") == "1"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 NOT_RENDERED = ["VBox(", "HBox(", "<Figure size"]  # a widget's or a figure's text form
 COUNTS = {}  # page -> what was checked on it, for the summary
 
@@ -105,25 +96,19 @@ READ_PAGE = """async () => {
 }"""
 
 
+HOW = (
+    "To run it: pip install 'jupyter-book<2' playwright, install npm and Debian's chromium "
+    "(or set RNN_CORE_CHROMIUM to a Chromium binary); never `playwright install`."
+)
+
+
 def unavailable(reason):
-    how = (
-        "To run it: pip install 'jupyter-book<2' playwright, install npm and Debian's chromium "
-        "(or set RNN_CORE_CHROMIUM to a Chromium binary); never `playwright install`."
-    )
-    if REQUIRED:
-        pytest.fail(f"{reason}. {how}")
-    pytest.skip(f"{reason}. {how}")
+    browser_unavailable(reason, HOW)
 
 
 @pytest.fixture(scope="module")
 def sync_api():
-    try:
-        from playwright import sync_api
-    except ImportError:
-        unavailable("the book test needs the Python package playwright")
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        unavailable(f"the book test needs Chromium at {CHROMIUM}")
-    return sync_api
+    return load_playwright("the book test", HOW)
 
 
 @pytest.fixture(scope="module")

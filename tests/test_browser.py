@@ -50,25 +50,33 @@ SETTINGS = {  # no news pop-up in screenshots; never write the notebook back to 
 }
 
 
-def unavailable(reason):
-    how = (
-        "To run it: apt-get install chromium (or set RNN_CORE_CHROMIUM to a Chromium binary) "
-        "and pip install playwright; never `playwright install`."
-    )
+HOW = (
+    "To run it: apt-get install chromium (or set RNN_CORE_CHROMIUM to a Chromium binary) "
+    "and pip install playwright; never `playwright install`."
+)
+
+
+def unavailable(reason, how=HOW):
+    """Skip, saying what is missing and how to get it; under RNN_CORE_REQUIRE_BROWSER=1, fail."""
     if REQUIRED:
         pytest.fail(f"{reason}. {how}")
     pytest.skip(f"{reason}. {how}")
 
 
-@pytest.fixture(scope="module")
-def sync_api():
+def load_playwright(test="the browser test", how=HOW):
+    """playwright's sync API, once Chromium and playwright are both there (else `unavailable`)."""
     try:
         from playwright import sync_api
     except ImportError:
-        unavailable("the browser test needs the Python package playwright")
+        unavailable(f"{test} needs the Python package playwright", how)
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        unavailable(f"the browser test needs Chromium at {CHROMIUM}")
+        unavailable(f"{test} needs Chromium at {CHROMIUM}", how)
     return sync_api
+
+
+@pytest.fixture(scope="module")
+def sync_api():
+    return load_playwright()
 
 
 def free_port():
