@@ -72,6 +72,7 @@ from ._validation import (
 )
 from .activations import _sigmoid, _softmax
 from .loss import _output_layer_backward, _output_layer_loss
+from .threads import step_work, threads_for
 
 VARIANTS = ("cho", "pytorch")
 
@@ -393,8 +394,9 @@ def gru_loss(x, y, a0, parameters, variant="cho"):
     Arguments as for `gru_loss_and_gradients`. Returns: the loss, a float.
     """
     x, y, a0, parameters, variant = _check_gru_problem(x, y, a0, parameters, variant)
-    a, _, _ = _gru_forward(x, a0, parameters, variant)
-    return _output_layer_loss(a, y, _output_parameters(parameters))
+    with threads_for(step_work(x, a0, gates=3)):
+        a, _, _ = _gru_forward(x, a0, parameters, variant)
+        return _output_layer_loss(a, y, _output_parameters(parameters))
 
 
 @refuses_overflow("x, a0 and parameters")
@@ -416,7 +418,8 @@ def gru_loss_and_gradients(x, y, a0, parameters, variant="cho"):
       dby (each of its parameter's shape), da0 (n_a, m) and dx (n_x, m, T_x).
     """
     x, y, a0, parameters, variant = _check_gru_problem(x, y, a0, parameters, variant)
-    return _gru_loss_and_gradients(x, y, a0, parameters, variant)[:2]
+    with threads_for(step_work(x, a0, gates=3)):
+        return _gru_loss_and_gradients(x, y, a0, parameters, variant)[:2]
 
 
 def _gru_loss_and_gradients(x, y, a0, parameters, variant):

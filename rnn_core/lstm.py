@@ -58,6 +58,7 @@ from ._validation import (
 from .activations import _sigmoid, _softmax
 from .loss import _output_layer_backward, _output_layer_loss
 from .rnn import _SLICE_HINT
+from .threads import step_work, threads_for
 
 # The parameters and the letters of their shapes, in the order they are checked: `bf` first,
 # because it fixes n_a on its own (as `Waa` does for the RNN), then `Wf`, which fixes n_a + n_x.
@@ -372,8 +373,9 @@ def lstm_loss(x, y, a0, parameters):
     Arguments as for `lstm_loss_and_gradients`. Returns: the loss, a float.
     """
     x, y, a0, parameters = check_lstm_problem(x, y, a0, parameters)
-    a = _lstm_forward(x, a0, parameters)[0]  # (n_a, m, T_x)
-    return _output_layer_loss(a, y, _output_layer(parameters))
+    with threads_for(step_work(x, a0, gates=4)):
+        a = _lstm_forward(x, a0, parameters)[0]  # (n_a, m, T_x)
+        return _output_layer_loss(a, y, _output_layer(parameters))
 
 
 @refuses_overflow("x, a0 and parameters")
@@ -396,7 +398,8 @@ def lstm_loss_and_gradients(x, y, a0, parameters):
       parameter's shape), da0 (n_a, m) and dx (n_x, m, T_x).
     """
     x, y, a0, parameters = check_lstm_problem(x, y, a0, parameters)
-    return _lstm_loss_and_gradients(x, y, a0, parameters)[:2]
+    with threads_for(step_work(x, a0, gates=4)):
+        return _lstm_loss_and_gradients(x, y, a0, parameters)[:2]
 
 
 def _lstm_loss_and_gradients(x, y, a0, parameters, c0=None):

@@ -1,7 +1,7 @@
 """The lowest versions requirements.txt allows, under the suite's own rule: warnings are errors.
 
 A fresh virtual environment gets exactly the floor of every package rnn_core imports (numpy,
-matplotlib, ipywidgets, pillow: `name>=X.Y` becomes `name==X.Y.*`, the oldest release series the
+threadpoolctl, joblib, matplotlib, ipywidgets, pillow: `name>=X.Y` becomes `name==X.Y.*`, the oldest release series the
 file promises to work with), rnn_core itself without its dependencies, and the test tools; then
 the kernel-side tests run there with pyproject.toml's `filterwarnings = error`. JupyterLab's floor
 is not installed here (the browser test needs the whole server; it runs on current versions).
@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FLOORED = ("numpy", "matplotlib", "ipywidgets", "pillow")
+FLOORED = ("numpy", "threadpoolctl", "joblib", "matplotlib", "ipywidgets", "pillow")
 TESTS = [
     "tests/test_activations.py",
     "tests/test_gradients.py",
@@ -27,6 +27,7 @@ TESTS = [
     "tests/test_checkers_lstm.py",
     "tests/test_validation.py",
     "tests/test_dynamics.py",
+    "tests/test_threads.py",
 ]
 
 
