@@ -2,9 +2,10 @@
 
 `repo2docker --no-build` (repo2docker is in requirements-dev.txt) prints the Dockerfile it would
 build for this repository without building it; the first test asserts that plan. The simulated
-build below then runs the plan's Python steps in a fresh virtual environment and executes every
-notebook there, which the plan alone cannot show (that the install works and the notebooks run
-on what it installs).
+build below then runs the plan's Python steps in a fresh virtual environment, imports there every
+module the notebooks import and executes the first notebook, which the plan alone cannot show (that
+the install works and the notebooks run on what it installs; nbval runs every notebook, in the
+test environment).
 
 repo2docker, for a repository with a `binder/` folder (which makes it ignore configuration at the
 root, including our pyproject.toml), does this for the Python buildpack:
@@ -16,13 +17,15 @@ root, including our pyproject.toml), does this for the Python buildpack:
 
 This test repeats 1-3 in a fresh virtual environment, on a copy of the repository's files, with the
 Python of runtime.txt if it is installed here (otherwise the Python running the tests, the nearest
-one here), then executes every notebook in that environment's own kernel.
+one here), then imports every module any notebook imports with that environment's Python and
+executes notebook 01 (the one the Binder link opens) in its own kernel.
 
 What it does not cover: no Docker image is built (no Docker engine runs here), so not repo2docker's
 own base environment (its conda Python, its pinned JupyterLab and notebook server, the jovyan user
 without root), not BinderHub's launch and the `urlpath` redirect, and not the network at build time.
 """
 
+import ast
 import json
 import os
 import re
@@ -127,7 +130,7 @@ def run(command, **kwargs):
     return result
 
 
-def test_simulated_binder_build_runs_every_notebook(tmp_path):
+def test_simulated_binder_build_imports_what_the_notebooks_import_and_runs_the_first(tmp_path):
     if shutil.which("git") is None or not (ROOT / ".git").exists():
         pytest.skip("the simulated Binder build copies the repository's files with git")
     repo = tmp_path / "repo"
@@ -171,19 +174,51 @@ def test_simulated_binder_build_runs_every_notebook(tmp_path):
     ).stdout.strip()
     assert Path(where) == repo / "rnn_core"
 
+    # Every module any notebook imports imports there (nbval runs the notebooks themselves in the
+    # test environment, which has more packages: this is what could differ on Binder) ...
     notebooks = sorted((repo / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     assert notebooks
+    modules = sorted(set().union(*(notebook_imports(notebook) for notebook in notebooks)))
+    assert {"numpy", "rnn_core", "rnn_core.plots", "rnn_core.widgets"} <= set(modules), modules
+    optional = {"torch"}  # notebook 06 compares with PyTorch only where it is installed
+    importing = "\n".join(f"import {name}" for name in modules if name not in optional)
+    run([bin_dir / "python", "-c", importing], cwd=repo / "notebooks", env=environment)
+    # ... and the notebook Binder opens runs there from top to bottom, in that environment's kernel.
+    first = notebooks[0]
     out = tmp_path / "executed"
     run(
         [bin_dir / "jupyter", "nbconvert", "--to", "notebook", "--execute",
          "--ExecutePreprocessor.kernel_name=python3", "--ExecutePreprocessor.timeout=600",
-         "--output-dir", str(out), *map(str, notebooks)],
+         "--output-dir", str(out), str(first)],
         cwd=repo / "notebooks",
         env=environment,
     )  # fmt: skip
-    for notebook in notebooks:
-        executed = json.loads((out / notebook.name).read_text())
-        for i, cell in enumerate(executed["cells"]):
-            for output in cell.get("outputs", []):
-                assert output["output_type"] != "error", f"{notebook.name} cell {i}: {output}"
-                assert output.get("name") != "stderr", f"{notebook.name} cell {i}: {output['text']}"
+    executed = json.loads((out / first.name).read_text())
+    for i, cell in enumerate(executed["cells"]):
+        for output in cell.get("outputs", []):
+            assert output["output_type"] != "error", f"{first.name} cell {i}: {output}"
+            assert output.get("name") != "stderr", f"{first.name} cell {i}: {output['text']}"
+
+
+def notebook_imports(path):
+    """The modules a notebook's code cells import (`import a.b`, `from a.b import c`: a.b), and
+    for `from a import b` also a.b when a.b is a module of rnn_core (rnn_core.plots, ...)."""
+    names = set()
+    for cell in json.loads(path.read_text())["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"])
+        lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+        for node in ast.walk(ast.parse("\n".join(lines))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.add(node.module)
+                if node.module == "rnn_core":
+                    names.update(
+                        f"rnn_core.{alias.name}"
+                        for alias in node.names
+                        if (ROOT / "rnn_core" / f"{alias.name}.py").exists()
+                        or (ROOT / "rnn_core" / alias.name).is_dir()
+                    )
+    return names
