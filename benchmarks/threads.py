@@ -66,7 +66,7 @@ def no_quota(repeats, steps):
     cases = {}
     for shape in SHAPES:
         x, y, a0, p = rnn_core.random_problem(*shape)
-        work = rnn_core.threads.step_work(x, a0)
+        work = rnn_core.threads.step_work(x.shape[0], *a0.shape)
         cases[f"rnn_loss_and_gradients {shape}, step work {work:,}"] = (
             lambda x=x, y=y, a0=a0, p=p: rnn_core.rnn_loss_and_gradients(x, y, a0, p),
             0.3,

@@ -16,6 +16,7 @@ Reading order, one idea per module:
     loss          cross-entropy and the output layer                               notebook 02
     network       the whole network's loss and gradients, by steps and fused       notebooks 02, 06
     fused         the fast path, with products taken out of the time loop          notebook 06
+    embedding     character indices: the lookup Wax[:, x] and its scatter-add     notebooks 05-06
     lstm          the LSTM cell, its sequence, BPTT, loss and gradients            notebook 07
     gru           the GRU cell (Cho's form and PyTorch's), BPTT, loss, gradients   notebook 07
     gradcheck     numerical gradients and gradient checks                          notebook 03
@@ -24,14 +25,17 @@ Reading order, one idea per module:
     optimizers    gradient clipping, SGD and Adagrad                               notebooks 04-05
     training      the training loop                                                notebook 05
     sampling      next-character probabilities and sampled text                    notebook 05
+    threads       BLAS threads fitted to the size of the work and to the CPU quota  notebook 06
     problems      random problems, shared by the tests, checkers and benchmarks
     checkers      the exercise checkers (a package)
     _validation   every argument check
 
 Figures and dashboards are in `plots` and `widgets`, which need matplotlib and ipywidgets and are
-imported only when asked for. `import rnn_core` needs only numpy.
+imported only when asked for. `import rnn_core` needs numpy, threadpoolctl and joblib (the last
+two for the BLAS threads, `threads`).
 """
 
+from . import threads as threads  # first: at import it fits the BLAS threads to the CPUs allowed
 from .activations import log_softmax, sigmoid, softmax
 from .dynamics import (
     backpropagate_from_last_step,
@@ -42,6 +46,7 @@ from .dynamics import (
     spectral_radius,
     truncated_bptt_gradients,
 )
+from .embedding import embedding_backward, embedding_forward
 from .gradcheck import (
     format_error,
     gradient_check,
@@ -96,6 +101,8 @@ __all__ = [
     "rnn_loss",
     "rnn_loss_and_gradients",
     "rnn_loss_and_gradients_by_steps",
+    "embedding_forward",
+    "embedding_backward",
     "numerical_gradient",
     "relative_error",
     "gradient_check",

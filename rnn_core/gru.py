@@ -394,7 +394,7 @@ def gru_loss(x, y, a0, parameters, variant="cho"):
     Arguments as for `gru_loss_and_gradients`. Returns: the loss, a float.
     """
     x, y, a0, parameters, variant = _check_gru_problem(x, y, a0, parameters, variant)
-    with threads_for(step_work(x, a0, gates=3)):
+    with threads_for(step_work(x.shape[0], *a0.shape, gates=3)):
         a, _, _ = _gru_forward(x, a0, parameters, variant)
         return _output_layer_loss(a, y, _output_parameters(parameters))
 
@@ -418,7 +418,7 @@ def gru_loss_and_gradients(x, y, a0, parameters, variant="cho"):
       dby (each of its parameter's shape), da0 (n_a, m) and dx (n_x, m, T_x).
     """
     x, y, a0, parameters, variant = _check_gru_problem(x, y, a0, parameters, variant)
-    with threads_for(step_work(x, a0, gates=3)):
+    with threads_for(step_work(x.shape[0], *a0.shape, gates=3)):
         return _gru_loss_and_gradients(x, y, a0, parameters, variant)[:2]
 
 

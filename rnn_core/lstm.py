@@ -373,7 +373,7 @@ def lstm_loss(x, y, a0, parameters):
     Arguments as for `lstm_loss_and_gradients`. Returns: the loss, a float.
     """
     x, y, a0, parameters = check_lstm_problem(x, y, a0, parameters)
-    with threads_for(step_work(x, a0, gates=4)):
+    with threads_for(step_work(x.shape[0], *a0.shape, gates=4)):
         a = _lstm_forward(x, a0, parameters)[0]  # (n_a, m, T_x)
         return _output_layer_loss(a, y, _output_layer(parameters))
 
@@ -398,7 +398,7 @@ def lstm_loss_and_gradients(x, y, a0, parameters):
       parameter's shape), da0 (n_a, m) and dx (n_x, m, T_x).
     """
     x, y, a0, parameters = check_lstm_problem(x, y, a0, parameters)
-    with threads_for(step_work(x, a0, gates=4)):
+    with threads_for(step_work(x.shape[0], *a0.shape, gates=4)):
         return _lstm_loss_and_gradients(x, y, a0, parameters)[:2]
 
 

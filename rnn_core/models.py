@@ -37,6 +37,8 @@ from .lstm import (
 from .rnn import _rnn_cell_forward, initialize_parameters
 
 CELLS = ("rnn", "lstm", "gru")
+# Weight matrices of (n_a, n_a + n_x) each cell multiplies at every step (`threads.step_work`).
+WEIGHT_MATRICES = {"rnn": 1, "lstm": 4, "gru": 3}
 # The key that tells the cells apart: every cell has it, no other cell does.
 _MARK = {"Waa": "rnn", "Wf": "lstm", "Wz": "gru"}
 
@@ -117,7 +119,9 @@ def step(cell, xt, state, parameters):
 
 def loss_and_state(cell, x, y, state, parameters):
     """The loss of the windows x (n_x, m, T_x), y (m, T_x) read from `state`, and the state
-    after their last step (summed over time, averaged over m, as every loss here)."""
+    after their last step (summed over time, averaged over m, as every loss here). For the RNN,
+    x may also be the character indices (m, T_x) (`rnn_core.embedding`); the gated cells take
+    one-hot x."""
     if cell == "rnn":
         loss, a_last = _fused_loss_and_state(x, y, state[0], parameters)
         return loss, (a_last,)
@@ -129,11 +133,15 @@ def loss_and_state(cell, x, y, state, parameters):
     return _output_layer_loss(a, y, output), (a[:, :, -1],)
 
 
-def loss_gradients_and_state(cell, x, y, state, parameters):
+def loss_gradients_and_state(cell, x, y, state, parameters, gradients=None):
     """The loss, every gradient, and the state after the last step of the windows x, y read from
-    `state`. The gradients stop at `state`: it is treated as a constant (truncated BPTT)."""
+    `state`. The gradients stop at `state`: it is treated as a constant (truncated BPTT).
+
+    For the RNN, x may be character indices (m, T_x) (then there is no dx), and `gradients` may
+    be the dict an earlier call returned, to write the gradients into (the training loop reuses
+    one set every step). The gated cells take one-hot x and return new arrays."""
     if cell == "rnn":
-        loss, gradients, a_last = _fused_loss_and_gradients(x, y, state[0], parameters)
+        loss, gradients, a_last = _fused_loss_and_gradients(x, y, state[0], parameters, gradients)
         return loss, gradients, (a_last,)
     if cell == "lstm":
         return _lstm_loss_and_gradients(x, y, state[0], parameters, state[1])

@@ -16,6 +16,7 @@ from ._validation import check_problem, refuses_overflow
 from .fused import _fused_loss, _fused_loss_and_gradients
 from .loss import _output_layer_backward, _output_layer_loss
 from .rnn import _rnn_backward, _rnn_forward
+from .threads import step_work, threads_for
 
 
 @refuses_overflow("x, a0 and parameters")
@@ -25,7 +26,8 @@ def rnn_loss(x, y, a0, parameters):
     Arguments as for `rnn_loss_and_gradients`. Returns: the loss, a float.
     """
     x, y, a0, parameters = check_problem(x, y, a0, parameters)
-    return _fused_loss(x, y, a0, parameters)
+    with threads_for(step_work(x.shape[0], *a0.shape)):
+        return _fused_loss(x, y, a0, parameters)
 
 
 @refuses_overflow("x, a0 and parameters")
@@ -76,4 +78,5 @@ def rnn_loss_and_gradients(x, y, a0, parameters):
       da0 (n_a, m) and dx (n_x, m, T_x).
     """
     x, y, a0, parameters = check_problem(x, y, a0, parameters)
-    return _fused_loss_and_gradients(x, y, a0, parameters)[:2]  # not the last state
+    with threads_for(step_work(x.shape[0], *a0.shape)):
+        return _fused_loss_and_gradients(x, y, a0, parameters)[:2]  # not the last state

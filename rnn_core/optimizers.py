@@ -2,7 +2,9 @@
 
 Nothing here modifies a dict it is given: clipping and the optimisers return new dicts. A notebook
 cell that is run twice then starts from the same values both times, instead of clipping an already
-clipped gradient or stepping from parameters that the first run already moved.
+clipped gradient or stepping from parameters that the first run already moved. (The exceptions are
+private: `_clip_in_place` and `Adagrad._step_in_place`, for the arrays `train` owns, with the same
+numbers and without the copies.)
 """
 
 import math
@@ -75,6 +77,17 @@ def clip_by_global_norm(gradients, max_norm, keys=None):
     scale = (max_norm / largest) / ratio if norm > max_norm else 1.0  # max_norm / norm, no overflow
     clipped = {k: g * scale if k in keys else g.copy() for k, g in gradients.items()}
     return clipped, norm
+
+
+def _clip_in_place(gradients, keys, max_norm):
+    """`clip_by_global_norm` for arrays the caller owns (the training loop's, unchecked): the
+    arrays of `keys` are scaled in place, by the same factor. Returns: the norm before clipping."""
+    largest, ratio = _norm_parts(gradients, keys)
+    if largest * ratio > max_norm:
+        scale = (max_norm / largest) / ratio  # max_norm / norm, no overflow
+        for k in keys:
+            gradients[k] *= scale
+    return largest * ratio
 
 
 def clip_elementwise(gradients, max_value, keys=None):
@@ -151,3 +164,14 @@ class Adagrad:
             self.sum_of_squares[name] = G
             new_parameters[name] = p - self.learning_rate * dp / (np.sqrt(G) + self.eps)
         return new_parameters
+
+    def _step_in_place(self, parameters, gradients):
+        """`step` for a loop that owns its parameters (`train`), unchecked: the same two
+        equations, written into the arrays of `parameters` and G instead of new arrays."""
+        for name, p in parameters.items():
+            dp = gradients["d" + name]
+            G = self.sum_of_squares.get(name)
+            if G is None:  # the first step: G starts at zero
+                G = self.sum_of_squares[name] = np.zeros_like(p)
+            G += dp**2  # G <- G + dp²
+            p -= self.learning_rate * dp / (np.sqrt(G) + self.eps)

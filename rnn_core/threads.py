@@ -79,11 +79,9 @@ def cpu_budget():
     return _blas.current() if _blas.user_chose() else _blas.expected
 
 
-def step_work(x, a0, gates=1):
+def step_work(n_x, n_a, m, gates=1):
     """Multiply-adds of the products at one time step: `gates` weight matrices of (n_a, n_a + n_x)
-    (1 for the RNN's Waa and Wax, 3 for the GRU, 4 for the LSTM) times m columns; x (n_x, m, T_x)
-    and a0 (n_a, m) as the sequence functions take them."""
-    (n_x, m, _), n_a = x.shape, a0.shape[0]
+    (1 for the RNN's Waa and Wax, 3 for the GRU, 4 for the LSTM) times m columns."""
     return gates * n_a * (n_a + n_x) * m
 
 

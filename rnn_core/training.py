@@ -8,18 +8,25 @@ Letters used for sizes, as in the rest of `rnn_core`:
 
 One training step is:
 
-    x, y          = make_batch(...)                      x (n_y, m, T_x) one-hot, y (m, T_x) labels
+    x, y          = make_batch(...)                        x (n_y, m, T_x) one-hot, y (m, T_x)
     loss, grads   = rnn_loss_and_gradients(x, y, a0, parameters)         a0 = zeros (n_a, m)
     grads, norm   = clip_by_global_norm(grads, clip)                     notebook 04
     parameters    = optimizer.step(parameters, grads)                    Adagrad
+
+in numbers; `train` computes the same numbers faster (see below).
 
 With `held_out` > 0, the last `held_out` characters of the text are kept out of every batch, and
 the loss per character on them is measured every `eval_every` steps: a loss on text the training
 never sees, to compare with the training loss.
 
-The same loop trains an LSTM or a GRU (`cell="lstm"`, `cell="gru"`, notebook 07), through the
-dispatch of `rnn_core.models`. With `carry_state=True` the batches are not random windows but m
-streams read in order, and each window starts from the state where the previous one ended.
+For the RNN the inputs stay character indices: the fused path reads them as the embedding lookup
+of `rnn_core.embedding` (the same numbers as one-hot columns, without the products by zeros), and
+writes the gradients into one set of arrays that every step reuses; clipping and Adagrad then
+work in place on arrays the loop owns. The same loop trains an LSTM or a GRU (`cell="lstm"`,
+`cell="gru"`, notebook 07, on one-hot inputs), through the dispatch of `rnn_core.models`.
+
+With `carry_state=True` the batches are not random windows but m streams read in order, and each
+window starts from the state where the previous one ended.
 
 The text and its batches are in `rnn_core.corpus`, clipping and Adagrad in `rnn_core.optimizers`,
 sampling from the trained model in `rnn_core.sampling`.
@@ -34,6 +41,7 @@ import numpy as np
 from ._validation import (
     check_bool,
     check_char_to_index,
+    check_gradients,
     check_int,
     check_known_characters,
     check_model,
@@ -45,10 +53,11 @@ from ._validation import (
     overflow_error,
     to_float_array,
 )
-from .corpus import build_vocabulary, encode, make_batch
+from .corpus import build_vocabulary, encode
 from .loss import _one_hot
 from .models import (
     CELLS,
+    WEIGHT_MATRICES,
     check_model_parameters,
     hidden_size,
     initialize,
@@ -56,7 +65,8 @@ from .models import (
     loss_gradients_and_state,
     zero_state,
 )
-from .optimizers import Adagrad, clip_by_global_norm, global_norm
+from .optimizers import Adagrad, _clip_in_place, _global_norm
+from .threads import step_work, threads_for
 
 
 @dataclasses.dataclass
@@ -208,7 +218,7 @@ def train(
     indices = encode(text, char_to_index)  # (N,)
     training_indices = indices[: indices.size - held_out]  # (N - held_out,): the only batches
     if held_out:
-        held = _held_out_batch(indices[indices.size - held_out :], n_y, T_x, carry_state)
+        held = _held_out_batch(indices[indices.size - held_out :], cell, n_y, T_x, carry_state)
         every = steps if eval_every is None else eval_every
         held_out_steps = np.array(sorted({0, steps, *range(every, steps, every)}))  # (k,)
     else:
@@ -222,53 +232,65 @@ def train(
         streams = _streams(training_indices, m, T_x)  # (m, L + 1)
         passes = (streams.shape[1] - 1) // T_x  # windows in one pass through the streams
     state = zero_state(cell, n_a, m)  # (a,) or (a, c), each (n_a, m)
+    # The RNN writes every step's gradients into the arrays it returned at the first step (the
+    # gated cells return new arrays every step); keys: those that clipping counts
+    gradients, keys = None, None
     losses = np.zeros(steps)
     smooth_losses = np.zeros(steps)
     gradient_norms = np.zeros(steps)
     smooth = None
 
-    start = time.perf_counter()
-    if held_out:  # the initial weights: about ln(n_y)
-        held_out_losses[0] = _loss_per_character(cell, parameters, *held)
-        measured = 1
-    for step in range(steps):
-        if carry_state:
-            j = step % passes  # window j of every stream
-            if j == 0:  # a new pass through the text starts from nothing
-                state = zero_state(cell, n_a, m)
-            window = streams[:, j * T_x : (j + 1) * T_x + 1]  # (m, T_x + 1)
-            x, y = _one_hot(window[:, :-1], n_y), window[:, 1:]  # (n_y, m, T_x), (m, T_x)
-        else:
-            x, y = make_batch(training_indices, n_y, m, T_x, rng)  # x (n_y, m, T_x), y (m, T_x)
-        # Each Adagrad step moves a weight by at most learning_rate: a huge one makes them overflow
-        with overflow_error(
-            f"training diverged at step {step + 1}: the weights left the range of float64; "
-            f"lower learning_rate (= {learning_rate:g})"
-        ):
-            loss, gradients, last = loss_gradients_and_state(cell, x, y, state, parameters)
+    # BLAS threads for the whole loop, from the size of one step's products (rnn_core.threads)
+    with threads_for(step_work(n_y, n_a, m, WEIGHT_MATRICES[cell])):
+        start = time.perf_counter()
+        if held_out:  # the initial weights: about ln(n_y)
+            held_out_losses[0] = _loss_per_character(cell, parameters, *held)
+            measured = 1
+        for step in range(steps):
             if carry_state:
-                state = last  # where the next window of every stream starts
-            if clip is None:
-                norm = global_norm(gradients)
+                j = step % passes  # window j of every stream
+                if j == 0:  # a new pass through the text starts from nothing
+                    state = zero_state(cell, n_a, m)
+                window = streams[:, j * T_x : (j + 1) * T_x + 1]  # (m, T_x + 1)
             else:
-                gradients, norm = clip_by_global_norm(gradients, clip)
-            parameters = optimizer.step(parameters, gradients)  # ignores da0 and dx
+                window = _random_windows(training_indices, m, T_x, rng)  # (m, T_x + 1)
+            x, y = _inputs(cell, window[:, :-1], n_y), window[:, 1:]  # x, y (m, T_x)
+            # Each Adagrad step moves a weight by at most learning_rate: a huge one makes them
+            # overflow
+            with overflow_error(
+                f"training diverged at step {step + 1}: the weights left the range of float64; "
+                f"lower learning_rate (= {learning_rate:g})"
+            ):
+                loss, gradients, last = loss_gradients_and_state(
+                    cell, x, y, state, parameters, gradients
+                )
+                if carry_state:
+                    state = last  # where the next window of every stream starts
+                # train owns the gradients and the parameters: clip and step in place (the numbers
+                # of clip_by_global_norm and Adagrad.step, without their copies and checks)
+                if keys is None:  # dWax, dWaa, ... as clip_by_global_norm chooses them
+                    keys = check_gradients(gradients, None)[1]
+                if clip is None:
+                    norm = _global_norm(gradients, keys)
+                else:
+                    norm = _clip_in_place(gradients, keys, clip)
+                optimizer._step_in_place(parameters, gradients)  # ignores da0 and dx
 
-        losses[step] = loss / T_x  # summed over T_x steps -> per character
-        smooth = losses[step] if smooth is None else 0.99 * smooth + 0.01 * losses[step]
-        smooth_losses[step] = smooth
-        gradient_norms[step] = norm
-        held_out_now = measured < held_out_steps.size and held_out_steps[measured] == step + 1
-        if held_out_now:  # after step + 1 updates
-            held_out_losses[measured] = _loss_per_character(cell, parameters, *held)
-            measured += 1
-        if log_every is not None and (step + 1) % log_every == 0:
-            print(
-                f"step {step + 1:5d}: loss per character {smooth:.3f} "
-                f"(perplexity {perplexity(smooth):.2f})"
-                + (f", held-out {held_out_losses[measured - 1]:.3f}" if held_out_now else "")
-            )
-    seconds = time.perf_counter() - start
+            losses[step] = loss / T_x  # summed over T_x steps -> per character
+            smooth = losses[step] if smooth is None else 0.99 * smooth + 0.01 * losses[step]
+            smooth_losses[step] = smooth
+            gradient_norms[step] = norm
+            held_out_now = measured < held_out_steps.size and held_out_steps[measured] == step + 1
+            if held_out_now:  # after step + 1 updates
+                held_out_losses[measured] = _loss_per_character(cell, parameters, *held)
+                measured += 1
+            if log_every is not None and (step + 1) % log_every == 0:
+                print(
+                    f"step {step + 1:5d}: loss per character {smooth:.3f} "
+                    f"(perplexity {perplexity(smooth):.2f})"
+                    + (f", held-out {held_out_losses[measured - 1]:.3f}" if held_out_now else "")
+                )
+        seconds = time.perf_counter() - start
 
     return TrainingResult(
         parameters=parameters,
@@ -295,17 +317,33 @@ def _streams(indices, m, T_x):
     return indices[L * np.arange(m)[:, None] + np.arange(L + 1)]  # (m, 1) + (L + 1,) -> (m, L+1)
 
 
-def _held_out_batch(indices, n_y, T_x, carry_state):
+def _random_windows(indices, m, T_x, rng):
+    """m random windows of T_x + 1 consecutive characters, (m, T_x + 1): the windows of
+    `make_batch`, drawn with the same call of `rng`, kept as indices."""
+    starts = rng.integers(0, indices.size - T_x, size=m)  # (m,), each window fits in the text
+    return indices[starts[:, None] + np.arange(T_x + 1)]  # (m, 1) + (T_x+1,) -> (m, T_x+1)
+
+
+def _inputs(cell, indices, n_y):
+    """The inputs of `cell` for the characters `indices` (m, T_x): the indices themselves for the
+    RNN (its fused path looks the columns of Wax up), one-hot (n_y, m, T_x) for the gated cells."""
+    return indices if cell == "rnn" else _one_hot(indices, n_y)
+
+
+def _held_out_batch(indices, cell, n_y, T_x, carry_state):
     """(x, y, characters): the held-out windows as one batch, and how many labels they hold.
 
-    From zero (carry_state False): the m_h windows of `_held_out_windows`, x (n_y, m_h, T_x).
-    As one stream (carry_state True): the same m_h T_x characters in order, x (n_y, 1, m_h T_x),
-    so that each window is read from the state where the one before it ended.
+    From zero (carry_state False): the m_h windows of `_held_out_windows`, y (m_h, T_x).
+    As one stream (carry_state True): the same m_h T_x characters in order, y (1, m_h T_x),
+    so that each window is read from the state where the one before it ended. x holds their
+    inputs as `_inputs` gives them to `cell`: indices of y's shape for the RNN, one-hot for the
+    gated cells.
     """
-    x, y = _held_out_windows(indices, n_y, T_x)  # (n_y, m_h, T_x), (m_h, T_x)
+    windows = _held_out_windows(indices, T_x)  # (m_h, T_x + 1)
+    x, y = windows[:, :-1], windows[:, 1:]  # (m_h, T_x) each
     if carry_state:  # window k's labels are followed by window k + 1's: one row of m_h T_x
-        x, y = x.reshape(n_y, 1, -1), y.reshape(1, -1)
-    return x, y, y.size
+        x, y = x.reshape(1, -1), y.reshape(1, -1)
+    return _inputs(cell, x, n_y), y, y.size
 
 
 def _loss_per_character(cell, parameters, x, y, characters):
@@ -342,9 +380,11 @@ def loss_per_character(parameters, char_to_index, text, T_x, carry_state=False):
     carry_state = check_bool("carry_state", carry_state)
     check_known_characters("text", text, char_to_index)
     indices = encode(text, char_to_index)
-    with overflow_error("parameters overflow float64 on this text"):
+    m_h = 1 if carry_state else (len(text) - 1) // T_x  # rows of the held-out batch
+    work = step_work(sizes["n_y"], sizes["n_a"], m_h, WEIGHT_MATRICES[cell])
+    with overflow_error("parameters overflow float64 on this text"), threads_for(work):
         return _loss_per_character(
-            cell, parameters, *_held_out_batch(indices, sizes["n_y"], T_x, carry_state)
+            cell, parameters, *_held_out_batch(indices, cell, sizes["n_y"], T_x, carry_state)
         )
 
 
@@ -357,21 +397,20 @@ def bits_per_character(loss_per_char):
     return float(result) if result.ndim == 0 else result
 
 
-def _held_out_windows(indices, n_y, T_x):
+def _held_out_windows(indices, T_x):
     """Consecutive windows of the held-out text: one fixed batch for measuring the loss on it.
 
     Window k is indices[k T_x : (k + 1) T_x + 1] for k = 0 … m_h - 1, m_h = (N - 1) // T_x: each
     window's last character is the next window's first, so every character after the first is
     a label exactly once (up to T_x - 1 characters at the end do not fill a window).
 
-    Arguments: indices, the encoded held-out text, shape (N,) with N >= T_x + 1; n_y, the
-    vocabulary size; T_x, the window length. (Called by `train`, which has checked them.)
-    Returns x (n_y, m_h, T_x) one-hot inputs and y (m_h, T_x) labels, as `make_batch` does.
+    Arguments: indices, the encoded held-out text, shape (N,) with N >= T_x + 1; T_x, the window
+    length. (Called by `train`, which has checked them.)
+    Returns: the windows (m_h, T_x + 1), int: inputs [:, :-1] and labels [:, 1:].
     """
     m_h = (indices.size - 1) // T_x
     starts = T_x * np.arange(m_h)  # (m_h,)
-    windows = indices[starts[:, None] + np.arange(T_x + 1)]  # (m_h, 1) + (T_x+1,) -> (m_h, T_x+1)
-    return _one_hot(windows[:, :-1], n_y), windows[:, 1:]  # (n_y, m_h, T_x), (m_h, T_x)
+    return indices[starts[:, None] + np.arange(T_x + 1)]  # (m_h, 1) + (T_x+1,) -> (m_h, T_x+1)
 
 
 def perplexity(loss_per_char):

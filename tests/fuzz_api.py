@@ -2074,6 +2074,43 @@ def build_make_batch(rng):
     return make_call("make_batch", corpus.make_batch, ctx, arguments)
 
 
+# the embedding lookup
+
+
+def _embedding_problem(rng):
+    """(ctx, indices (m, T_x), n_x): ctx knows that n_x must stay above the largest index."""
+    n_x, m, T_x = int(rng.integers(1, 5)), int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    indices = rng.integers(0, n_x, size=(m, T_x))
+    ctx = Context(rng, sizes={"n_x": n_x}, ranges={"n_x": ("indices", int(indices.max()))})
+    return ctx, indices, n_x
+
+
+def build_embedding_forward(rng):
+    ctx, indices, n_x = _embedding_problem(rng)
+    Wax = rng.standard_normal((int(rng.integers(1, 4)), n_x))
+    arguments = {"indices": (indices, Labels(LABELS, "n_x")), "Wax": (Wax, Floats(("n_a", "n_x")))}
+    return make_call("embedding_forward", rc.embedding_forward, ctx, arguments)
+
+
+def build_embedding_backward(rng):
+    ctx, indices, n_x = _embedding_problem(rng)
+    ctx.fixed.add("n_x")
+    top = int(indices.max())
+    dout = rng.standard_normal((int(rng.integers(1, 4)), *indices.shape))
+    arguments = {
+        "dout": (dout, Floats(("n_a", "m", "T_x"))),
+        "indices": (indices, Labels(LABELS, "n_x")),
+        "n_x": (
+            n_x,
+            PositiveInt(
+                changes=(1, -1),
+                changed=lambda new: (VALID, None) if new > top else (INVALID, ("indices", "n_x")),
+            ),
+        ),
+    }
+    return make_call("embedding_backward", rc.embedding_backward, ctx, arguments)
+
+
 # optimizers
 
 
@@ -2968,6 +3005,8 @@ SPECS = {
     ),
     "random_parameters": build_random_parameters,
     "random_problem": build_random_problem,
+    "embedding_forward": build_embedding_forward,
+    "embedding_backward": build_embedding_backward,
     "corpus.load_corpus": build_load_corpus,
     "corpus.build_vocabulary": build_build_vocabulary,
     "corpus.encode": build_encode,

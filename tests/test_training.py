@@ -347,8 +347,8 @@ def test_training_with_held_out_text_is_training_on_the_text_without_it():
 
 
 def test_no_training_batch_holds_a_character_of_the_held_out_text(monkeypatch):
-    """A text whose held-out part is written in letters the training part never uses: any batch
-    that reached into the held-out part would have a 1 in one of their rows."""
+    """A text whose held-out part is written in letters the training part never uses: any
+    window that reached into the held-out part would hold one of them."""
     rng = np.random.default_rng(0)
     training_part = "".join(rng.choice(list("abcde"), 14))
     held_out_part = "".join(rng.choice(list("vwxyz"), 30))
@@ -357,26 +357,85 @@ def test_no_training_batch_holds_a_character_of_the_held_out_text(monkeypatch):
     held_out_rows = [char_to_index[c] for c in "vwxyz"]
     batches = []
 
-    def recording_make_batch(*args, **kwargs):
-        batch = make_batch(*args, **kwargs)
-        batches.append(batch)
-        return batch
+    def recording_random_windows(*args, **kwargs):
+        windows = random_windows(*args, **kwargs)
+        batches.append(windows.copy())
+        return windows
 
-    monkeypatch.setattr(rc.training, "make_batch", recording_make_batch)
+    random_windows = rc.training._random_windows
+    monkeypatch.setattr(rc.training, "_random_windows", recording_random_windows)
     result = train(text, n_a=4, T_x=4, m=8, steps=50, held_out=30, seed=0)
     assert len(batches) == 50
     last_window_seen = False
-    for x, y in batches:
-        assert x.shape == (len(chars), 8, 4)
-        assert not x[held_out_rows].any()  # no held-out character is ever an input
-        assert not np.isin(y, held_out_rows).any()  # nor a label
-        inputs = x.argmax(axis=0)  # (n_y, m, T_x) -> (m, T_x)
+    for windows in batches:  # (m, T_x + 1): inputs [:, :-1], labels [:, 1:]
+        assert windows.shape == (8, 5)
+        assert not np.isin(windows, held_out_rows).any()  # neither an input nor a label
         for i in range(8):
-            window = decode(np.append(inputs[i], y[i, -1]), chars)
-            last_window_seen |= window == training_part[-5:]
+            last_window_seen |= decode(windows[i], chars) == training_part[-5:]
     # 14 characters give 10 windows of 5; in 400 draws the last one (up to the boundary) comes up
     assert last_window_seen
     assert result.held_out_losses[0] == pytest.approx(math.log(len(chars)), abs=0.01)
+
+
+# --- the fast training loop against the one-hot path ---
+
+
+def train_by_hand(text, n_a, T_x, m, steps, learning_rate=0.1, clip=5.0, seed=0):
+    """train's loop written with the public one-hot functions (notebook 05's loop): make_batch,
+    rnn_loss_and_gradients, clip_by_global_norm and Adagrad.step, each returning new arrays.
+    Returns the loss per character and the gradient norm of every step, and the weights."""
+    chars, char_to_index = build_vocabulary(text)
+    n_y = len(chars)
+    indices = encode(text, char_to_index)
+    parameters = rc.initialize_parameters(n_y, n_a, n_y, seed=seed)
+    optimizer = Adagrad(learning_rate)
+    rng = np.random.default_rng(seed)
+    losses, norms = np.zeros(steps), np.zeros(steps)
+    for step in range(steps):
+        x, y = make_batch(indices, n_y, m, T_x, rng)  # x one-hot (n_y, m, T_x)
+        loss, gradients = rc.rnn_loss_and_gradients(x, y, np.zeros((n_a, m)), parameters)
+        gradients, norms[step] = clip_by_global_norm(gradients, clip)
+        parameters = optimizer.step(parameters, gradients)
+        losses[step] = loss / T_x
+    return losses, norms, parameters
+
+
+@pytest.mark.parametrize("sizes", [{"n_a": 64, "T_x": 25, "m": 16}, {"n_a": 8, "T_x": 1, "m": 1}])
+def test_train_gives_the_numbers_of_the_one_hot_loop(sizes):
+    """200 steps of train (indices, reused arrays, clipping and Adagrad in place) against the same
+    200 steps of the one-hot loop, notebook 05's sizes and the smallest: training amplifies any
+    difference in the last bits step after step, so agreement to 1e-10 after 200 steps means
+    the two compute the same numbers (they do: measured 0.0)."""
+    result = train(TEXT, steps=200, **sizes)
+    losses, norms, parameters = train_by_hand(TEXT, steps=200, **sizes)
+    np.testing.assert_allclose(result.losses, losses, rtol=1e-10)
+    np.testing.assert_allclose(result.gradient_norms, norms, rtol=1e-10)
+    for key, value in parameters.items():
+        np.testing.assert_allclose(result.parameters[key], value, rtol=1e-10, atol=1e-14)
+
+
+def test_every_step_of_train_is_the_one_hot_fused_path_on_the_same_batch(monkeypatch):
+    """Each call train makes with indices, against rnn_loss_and_gradients on the one-hot inputs of
+    the same batch and the same weights (copied before train updates them in place), to 1e-12;
+    with carried state, so that a0 is not zero."""
+    differences = []
+
+    def checked(cell, x, y, state, parameters, gradients=None):
+        assert x.shape == y.shape and x.dtype.kind == "i"  # indices (m, T_x), not one-hot
+        weights = {key: value.copy() for key, value in parameters.items()}
+        loss, gradients, last = loss_gradients_and_state(cell, x, y, state, parameters, gradients)
+        one_hot_loss, expected = rc.rnn_loss_and_gradients(rc.one_hot(x, V), y, state[0], weights)
+        differences.append(abs(loss - one_hot_loss) / abs(one_hot_loss))
+        for name, value in gradients.items():
+            scale = np.abs(expected[name]).max()
+            differences.append(np.abs(value - expected[name]).max() / max(scale, 1e-300))
+        return loss, gradients, last
+
+    loss_gradients_and_state = rc.training.loss_gradients_and_state
+    monkeypatch.setattr(rc.training, "loss_gradients_and_state", checked)
+    train(TEXT, n_a=12, T_x=7, m=5, steps=30, carry_state=True)
+    assert len(differences) == 30 * 7  # the loss and six gradients (no dx) every step
+    assert max(differences) <= 1e-12
 
 
 @pytest.mark.parametrize(
