@@ -19,6 +19,7 @@ Reading order, one idea per module:
     embedding     character indices: the lookup Wax[:, x] and its scatter-add     notebooks 05-06
     lstm          the LSTM cell, its sequence, BPTT, loss and gradients            notebook 07
     gru           the GRU cell (Cho's form and PyTorch's), BPTT, loss, gradients   notebook 07
+    fused_gated   the LSTM's and the GRU's fast paths, which training uses         notebook 07
     gradcheck     numerical gradients and gradient checks                          notebook 03
     dynamics      gradients through time: vanishing, exploding, truncated          notebook 04
     corpus        text, vocabulary and batches for a character model               notebook 05

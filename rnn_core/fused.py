@@ -46,7 +46,7 @@ def _scratch(name, shape, dtype):
     return _kept_array(name, shape, np.dtype(dtype), threading.get_ident())
 
 
-@functools.lru_cache(maxsize=32)  # the recent sizes only: a notebook that tries many lets go
+@functools.lru_cache(maxsize=64)  # the recent sizes only: a notebook that tries many lets go
 def _kept_array(name, shape, dtype, thread):
     return np.empty(shape, dtype)
 

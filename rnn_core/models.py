@@ -9,8 +9,9 @@ recognised by its parameters (notebook 07 trains all three on the same text):
     "gru"   Wz, bz, Wr, br, Wh, bh, Wy, by                a        (n_a, m)
 
 The state is always a tuple: (a,) for the RNN and the GRU, (a, c) for the LSTM. Everything here is
-a thin dispatch onto the cells' own unchecked functions in `rnn_core.rnn`, `rnn_core.fused`,
-`rnn_core.lstm` and `rnn_core.gru`: no equation is written twice.
+a thin dispatch onto the cells' own unchecked functions in `rnn_core.rnn`, `rnn_core.lstm` and
+`rnn_core.gru`, and for training onto their fast versions in `rnn_core.fused` and
+`rnn_core.fused_gated` (tested equal to the step functions to round-off).
 """
 
 from collections.abc import Mapping
@@ -19,18 +20,17 @@ import numpy as np
 
 from ._validation import check_parameters, choose
 from .fused import _fused_loss_and_gradients, _fused_loss_and_state
+from .fused_gated import _fused_gru_loss_and_gradients, _fused_lstm_loss_and_gradients
 from .gru import (
     _check_gru_parameters,
     _gru_cell_forward,
     _gru_forward,
-    _gru_loss_and_gradients,
     initialize_gru_parameters,
 )
 from .loss import _output_layer_loss
 from .lstm import (
     _lstm_cell_forward,
     _lstm_forward,
-    _lstm_loss_and_gradients,
     check_lstm_parameters,
     initialize_lstm_parameters,
 )
@@ -139,13 +139,15 @@ def loss_gradients_and_state(cell, x, y, state, parameters, gradients=None):
 
     For the RNN, x may be character indices (m, T_x) (then there is no dx), and `gradients` may
     be the dict an earlier call returned, to write the gradients into (the training loop reuses
-    one set every step). The gated cells take one-hot x and return new arrays."""
+    one set every step). The gated cells take one-hot x and return new arrays. All three run
+    their fused paths (`rnn_core.fused`, `rnn_core.fused_gated`): the numbers of the step
+    functions, to round-off, in fewer and larger products."""
     if cell == "rnn":
         loss, gradients, a_last = _fused_loss_and_gradients(x, y, state[0], parameters, gradients)
         return loss, gradients, (a_last,)
     if cell == "lstm":
-        return _lstm_loss_and_gradients(x, y, state[0], parameters, state[1])
-    loss, gradients, a_last = _gru_loss_and_gradients(
+        return _fused_lstm_loss_and_gradients(x, y, state[0], parameters, state[1])
+    loss, gradients, a_last = _fused_gru_loss_and_gradients(
         x, y, state[0], parameters, _gru_variant(parameters)
     )
     return loss, gradients, (a_last,)

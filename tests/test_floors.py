@@ -28,6 +28,7 @@ TESTS = [
     "tests/test_validation.py",
     "tests/test_dynamics.py",
     "tests/test_threads.py",
+    "tests/test_embedding.py",
 ]
 
 
