@@ -49,8 +49,8 @@ def embedding_backward(dout, indices, n_x):
     """dWax = Σ_t dout⟨t⟩ onehot(indices⟨t⟩)ᵀ, computed as a scatter-add into the columns of dWax.
 
     dWax[:, c] is the sum of dout[:, i, t] over every (i, t) with indices[i, t] = c: the same
-    numbers as `dout @ one_hot(indices, n_x)ᵀ` (to round-off: the terms are added in another
-    order), and 0 for a character that does not occur.
+    numbers as `dout @ one_hot(indices, n_x)ᵀ` (to the last bit: it is computed as that product,
+    see `_embedding_backward` for why), and 0 for a character that does not occur.
 
     Arguments:
     - dout: the gradient of the loss with respect to out, of shape (n_a, m, T_x).
