@@ -11,11 +11,17 @@ PNG once and shows the PNG in an `ipywidgets.Image`. Errors raised while redrawi
 dashboard's `messages` area instead of disappearing into the kernel log.
 
 Most of the time of drawing a figure goes into what does not change when a slider moves: axes,
-ticks, tick labels, colour bars. So a dashboard draws those once into a background image, keyed by
-the view (axis limits, colour scale), keeps it, and on each move only pastes the background and
-draws the artists that changed on top ("blitting"). Axis limits snap to a few round values (a
-sequence of 37 steps is shown on an axis to 50, a gradient between 3e-4 and 2 on decades 1e-4 to
-10), so that most moves find their background already drawn.
+ticks, tick labels (text is slow to draw), colour bars. So a dashboard draws those once into a
+background image, keyed by the view (axis limits, colour scale), keeps it, and on each move only
+pastes the background and draws the artists that changed on top ("blitting"). Axis limits snap to
+a few round values (a sequence of 37 steps is shown on an axis to 50, a gradient between 3e-4 and
+2 on decades 1e-4 to 10), so that most moves find their background already drawn; the first
+visit of a view draws only what differs between views (the axes whose limits moved) on a kept
+picture of the rest. Settings are written under the picture, not in a title: a title that
+changes at every move would be drawn at every move.
+
+The picture has two pixels for each pixel of its size on the page, so that it is sharp on a
+HiDPI screen, and is written as PNG by a writer made for speed (`_PngWriter`).
 
 Without a browser (tests, scripts), set a control's value and read the result::
 
@@ -27,15 +33,15 @@ Without a browser (tests, scripts), set a control's value and read the result::
 
 import base64
 import html
-import io
 import math
+import struct
+import zlib
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import Normalize, SymLogNorm
 from matplotlib.ticker import FixedLocator, LogLocator, MaxNLocator, NullLocator
-from PIL import Image
 
 from . import plots
 from ._validation import check_callable, check_int, check_positive_int, check_seed
@@ -118,39 +124,96 @@ def decade_limits(values):
     return (low, high)
 
 
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _png_chunk(kind, data):
+    """One PNG chunk: length, kind, data, CRC-32 of kind and data."""
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+class _PngWriter:
+    """RGBA pixels of shape (height, width, 4), uint8 → PNG bytes, fast enough for every move.
+
+    PIL's writer tries five PNG filters on every row and keeps the best, which costs more than the
+    compression. Here every row uses the "Up" filter (each byte minus the byte above it, modulo
+    256): the large flat areas of a plot become zeros, which zlib at level 1 compresses quickly.
+    The result is 10-20% larger than PIL's and takes a third to a quarter of its time
+    (benchmarks/widget_latency.py prints both). The filtered rows live in one array kept between
+    calls: a new array of 6 MB at every move would be paged in by the operating system each time.
+    """
+
+    def __init__(self):
+        self.rows = np.zeros((0, 0), np.uint8)
+
+    def __call__(self, rgba):
+        height, width, _ = rgba.shape
+        if self.rows.shape != (height, 1 + 4 * width):
+            self.rows = np.empty((height, 1 + 4 * width), np.uint8)
+            self.rows[:, 0] = 2  # each row starts with its filter type: 2, "Up"
+        pixels = rgba.reshape(height, 4 * width)  # (height, width, 4) -> (height, 4 * width)
+        up = self.rows[:, 1:]
+        up[0] = pixels[0]  # the row above the first is taken as zeros
+        np.subtract(pixels[1:], pixels[:-1], out=up[1:])  # uint8 arithmetic wraps: modulo 256
+        header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA, no interlace
+        return b"".join(
+            (
+                PNG_SIGNATURE,
+                _png_chunk(b"IHDR", header),
+                _png_chunk(b"IDAT", zlib.compress(self.rows, 1)),
+                _png_chunk(b"IEND", b""),
+            )
+        )
+
+
 class Dashboard:
     """Base class: controls, one figure, and an update() that sets the figure's changing artists.
 
-    Subclasses build the figure, list the artists that change in `self.dynamic`, and define
-    `update()`, which recomputes, sets those artists' data, sets axis limits and returns a key
-    (any hashable) that names everything else in the picture: two updates that return the same key
-    share one background. An update that changes how wide the tick labels are (a time axis to 100
-    instead of 50, a colour bar to 1e12) sets `self.layout_signature` to something new, and the
-    layout is solved again for it, so that no label is clipped at the figure's edge.
+    Subclasses build the figure, list the artists that change at every move in `dynamic`, and
+    define `update()`, which recomputes, sets those artists' data, sets axis limits and returns a
+    key (any hashable) that names the view: everything else in the picture. Two updates that return
+    the same key share one background. The artists that differ from one view to the next (the
+    axes whose limits move, a colour bar whose scale changes) are listed by `view_artists()`; the
+    rest of the figure is drawn once per layout. So a move draws the dynamic artists on a kept
+    background, and the first visit of a view draws only its view artists on the kept rest.
+
+    An update that changes how wide the tick labels are (a time axis to 100 instead of 50, a colour
+    bar to 1e12), or anything else drawn once per layout (a legend that gains an entry, a title),
+    sets `self.layout_signature` to something new: the layout is solved once for it, so that no
+    label is clipped at the figure's edge, and kept, like the backgrounds, for when the dashboard
+    returns to it.
+
+    The picture has `pixel_ratio` device pixels per CSS pixel (2: sharp on HiDPI screens, whose
+    browsers show 2 device pixels per CSS pixel) and is shown at `css_dpi` CSS pixels per inch of
+    the figure.
 
     Displayed, a dashboard is its live widget in JupyterLab; the same output also carries a PNG of
     the picture as it was first drawn, which is what a page without a kernel (GitHub, nbviewer, a
     static book) shows in its place.
     """
 
-    dpi = 100
-    cached_backgrounds = 32
+    css_dpi = 100
+    pixel_ratio = 2
+    cached_backgrounds = 8  # 2.5 to 7 MB each at pixel_ratio 2
+    cached_static = 3  # the figure without its view artists, per layout
 
     def __init__(self, controls, figure, dynamic, extra=()):
         self.controls = controls
         self.figure = figure
+        figure.set_dpi(self.css_dpi * self.pixel_ratio)
+        figure.set_facecolor("white")  # opaque: the PNG keeps its alpha channel
         self.canvas = FigureCanvasAgg(figure)
         self.dynamic = list(dynamic)
         for artist in self.dynamic:
             artist.set_animated(True)  # left out of the background, drawn on top of it
-        width = round(figure.get_figwidth() * self.dpi)  # show the PNG at its own size: no blur
+        width = round(figure.get_figwidth() * self.css_dpi)  # CSS pixels; the height follows
         layout = {"width": f"{width}px", "max_width": "100%"}
         self.image = widgets.Image(format="png", layout=layout)
         self.messages = widgets.Output()
         self.redraws = 0
-        self.relayout = True
         self.layout_signature = self.drawn_signature = None
-        self.backgrounds = {}
+        self.layouts, self.static, self.backgrounds = {}, {}, {}
+        self.write_png = _PngWriter()
         self.redraw()
         for control in controls.values():
             control.observe(self._on_change, names="value")
@@ -170,44 +233,83 @@ class Dashboard:
         """Recompute from the controls' values, set the changing artists; return the view key."""
         raise NotImplementedError
 
+    def view_artists(self):
+        """The artists that differ between views (an axis whose limits move); none by default."""
+        return []
+
     def redraw(self):
         key = self.update()
-        if self.relayout or self.layout_signature != self.drawn_signature:
-            # Solve the layout once, on a full draw; then keep every axes and colour bar where it
-            # is (solving it again costs as much as the rest of a draw). An update() that changes
-            # the width of labels sets self.relayout = True for its next draw.
-            self.figure.set_layout_engine("constrained")
-            self.canvas.draw()
-            self.figure.set_layout_engine("none")
-            self.backgrounds.clear()
-            self.relayout = False
-            self.drawn_signature = self.layout_signature
-        background = self.backgrounds.get(key)
+        signature = self.layout_signature
+        if signature not in self.layouts:
+            self._solve_layout()
+        elif signature != self.drawn_signature:
+            self._restore_layout()
+        view = (signature, key)
+        background = self.backgrounds.pop(view, None)  # put back below as the latest used
         if background is None:
-            self.canvas.draw()  # everything but the dynamic artists
-            background = self.canvas.copy_from_bbox(self.figure.bbox)
-            if len(self.backgrounds) >= self.cached_backgrounds:
-                self.backgrounds.pop(next(iter(self.backgrounds)))
-            self.backgrounds[key] = background
+            background = self._draw_background()
         else:
             self.canvas.restore_region(background)
+        _keep(self.backgrounds, view, background, self.cached_backgrounds)
         for artist in self.dynamic:
             self.figure.draw_artist(artist)
-        self.image.value = self._encode_png()
+        self.image.value = self.write_png(np.asarray(self.canvas.buffer_rgba()))
         self.redraws += 1
+        self.update_text()
 
-    def _encode_png(self):
-        buffer = io.BytesIO()
-        rgba = np.asarray(self.canvas.buffer_rgba())
-        # Light compression: a PNG a third larger, written several times faster.
-        Image.fromarray(rgba[:, :, :3]).save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
+    def update_text(self):
+        """Update what is shown beside the picture and takes long to compute (a sampled text):
+        called once the new picture is on its way, so that the picture does not wait for it."""
+
+    def _solve_layout(self):
+        """Solve the layout for the labels of the current view, keep it, and keep the figure
+        without its view artists as this layout's static part (the layout engine measures the
+        animated artists too, it only does not draw them)."""
+        for artist in self.view_artists():
+            artist.set_animated(True)
+        self.figure.set_layout_engine("constrained")
+        self.canvas.draw()
+        self.figure.set_layout_engine("none")  # solving it at every draw costs a draw
+        self.layouts[self.layout_signature] = [
+            (ax, ax.get_position(original=True), ax.get_position()) for ax in self.figure.axes
+        ]
+        static = self.canvas.copy_from_bbox(self.figure.bbox)
+        _keep(self.static, self.layout_signature, static, self.cached_static)
+        self.drawn_signature = self.layout_signature
+
+    def _restore_layout(self):
+        for ax, original, active in self.layouts[self.layout_signature]:
+            # the private setter: the public one takes the axes out of the layout engine's hands
+            ax._set_position(original, which="original")
+            ax._set_position(active, which="active")
+        self.drawn_signature = self.layout_signature
+
+    def _draw_background(self):
+        """The picture of the current view without its dynamic artists."""
+        artists = self.view_artists()
+        for artist in artists:
+            artist.set_animated(True)  # a legend made since the static part was drawn, say
+        static = self.static.pop(self.layout_signature, None)
+        if static is None:
+            self.canvas.draw()  # everything but the dynamic and the view artists
+            static = self.canvas.copy_from_bbox(self.figure.bbox)
+        else:
+            self.canvas.restore_region(static)
+        _keep(self.static, self.layout_signature, static, self.cached_static)
+        for artist in artists:
+            self.figure.draw_artist(artist)
+        return self.canvas.copy_from_bbox(self.figure.bbox)
 
     def _on_change(self, change):
         if self.messages.outputs:  # an earlier error message: this redraw replaces it
             self.messages.clear_output()
-        with self.messages:  # in a notebook, an error in the callback is shown here
+        try:
             self.redraw()
+        except Exception:
+            # in a notebook, the error is shown in the dashboard (and raised outside one). Only
+            # then: entering the Output at every move would cost two more messages each time
+            with self.messages:
+                raise
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)
@@ -216,7 +318,16 @@ class Dashboard:
             f"{type(self).__name__}: run the cells to move its controls ({names})"
         )
         bundle["image/png"] = base64.b64encode(self.png).decode("ascii")
-        return bundle
+        # shown at its CSS size there too: a page without a kernel would show it twice as large
+        width, height = (round(inches * self.css_dpi) for inches in self.figure.get_size_inches())
+        return bundle, {"image/png": {"width": width, "height": height}}
+
+
+def _keep(cache, key, value, size):
+    """Put key last in the dict `cache` (the latest used) and drop the oldest beyond `size`."""
+    cache[key] = value
+    while len(cache) > size:
+        cache.pop(next(iter(cache)))
 
 
 LONGEST = 1000  # the largest max_T_x: ρ^T_x stays finite in float64 at every ρ a control allows
@@ -249,7 +360,8 @@ class ForwardDashboard(Dashboard):
     """Notebook 01: sequence length and weight scale → hidden states and output probabilities.
 
     One sequence (m = 1) of random inputs; the first T_x steps of the same 200 are used, so a
-    longer sequence extends the shorter one. The weight scale multiplies Wax and Waa.
+    longer sequence extends the shorter one. The weight scale multiplies Wax and Waa. After an
+    update, `shown` holds the values drawn: {"a": (n_a, T_x), "y_pred": (n_y, T_x)}.
     """
 
     def __init__(self, n_x=3, n_a=16, n_y=4, max_T_x=200, seed=0):
@@ -263,22 +375,30 @@ class ForwardDashboard(Dashboard):
         self.hidden_image, _ = plots.draw_hidden_states(self.hidden_ax, np.zeros((n_a, 1)))
         self.output_image, _ = plots.draw_probabilities(self.output_ax, np.zeros((n_y, 1)))
         self.hidden_ax.set_xlabel("")
+        self.hidden_ax.set_title("Hidden states a⟨t⟩")
         _whole_steps(self.output_ax)  # shared with the top panel
-        dynamic = [self.hidden_image, self.output_image, self.hidden_ax.title]
-        super().__init__(controls, figure, dynamic)
+        self.note = widgets.HTML()
+        dynamic = [self.hidden_image, self.output_image]
+        super().__init__(controls, figure, dynamic, extra=[self.note])
+
+    def view_artists(self):
+        return [self.hidden_ax.xaxis, self.output_ax.xaxis]  # the time axis, shared
 
     def update(self):
         T_x, scale = self.controls["T_x"].value, self.controls["scale"].value
         parameters = _scaled(self.base, scale)
         a, y_pred, _ = rnn_forward(self.x[:, :, :T_x], self.a0, parameters)
-        plots.set_heatmap(self.hidden_image, a[:, 0, :])
-        plots.set_heatmap(self.output_image, y_pred[:, 0, :])
+        self.shown = {"a": a[:, 0, :], "y_pred": y_pred[:, 0, :]}  # (n_a, T_x), (n_y, T_x)
+        plots.set_heatmap(self.hidden_image, self.shown["a"])
+        plots.set_heatmap(self.output_image, self.shown["y_pred"])
         limit = nice_limit(T_x)
         self.output_ax.set_xlim(0.5, limit + 0.5)  # shared with the top panel
         self.layout_signature = len(str(limit))  # the width of the last tick label
         rho = spectral_radius(parameters["Waa"])
-        self.hidden_ax.set_title(
-            f"Hidden states a⟨t⟩ (weight scale {scale:.2f}, spectral radius of Waa {rho:.2f})"
+        # Under the picture, not in its title: a title redrawn at every move costs as much as
+        # the rest of the move (see GatedDashboard)
+        self.note.value = (
+            f"T_x = {T_x}, weight scale {scale:.2f}: spectral radius of Waa {rho:.2f}."
         )
         return limit
 
@@ -312,11 +432,17 @@ class BPTTDashboard(Dashboard):
             self.ax, one, one, "from the output at step t only", style="--", marker=None
         )
         self.ax.legend(loc="upper left", fontsize=9)
-        dynamic = [self.total_line, self.local_line, self.ax.title]
+        self.ax.set_title("Gradient reaching each hidden state")
+        dynamic = [self.total_line, self.local_line]
         label = "whole gradient, with your rnn_cell_backward"
         legend = {"loc": "upper left", "fontsize": 9}
         self.yours = YourBackward(cell_backward, self.ax, label, legend)
-        super().__init__(controls, figure, dynamic + self.yours.dynamic, self.yours.extra)
+        self.note = widgets.HTML()
+        extra = [self.note, *self.yours.extra]
+        super().__init__(controls, figure, dynamic + self.yours.dynamic, extra)
+
+    def view_artists(self):
+        return [self.ax.xaxis, self.ax.yaxis]
 
     def update(self):
         T_x, scale = self.controls["T_x"].value, self.controls["scale"].value
@@ -335,10 +461,9 @@ class BPTTDashboard(Dashboard):
         y_limits = (low, high * 10)  # an empty decade on top, where the legend sits
         self.ax.set_xlim(0.5, limit + 0.5)
         self.ax.set_ylim(*y_limits)
-        self.layout_signature = len(str(limit))
-        self.ax.set_title(
-            f"Gradient reaching each hidden state (T_x = {T_x}, weight scale {scale:.2f})"
-        )
+        # the last tick label's width; the legend, which lists the × marks while they are drawn
+        self.layout_signature = (len(str(limit)), self.yours.drawn)
+        self.note.value = f"T_x = {T_x}, weight scale {scale:.2f}."  # not in the title: it is slow
         return limit, y_limits, self.yours.drawn
 
 
@@ -488,7 +613,8 @@ class VanishingDashboard(Dashboard):
 
     Waa = ρ·Q with Q orthogonal; the loss depends on the last hidden state only, through a fixed
     unit vector g = ∂L/∂a⟨T⟩. For a linear RNN the gradient norm is exactly ρ^(T−t); tanh can only
-    make it smaller, because every factor 1 − a² is at most 1.
+    make it smaller, because every factor 1 − a² is at most 1. After an update, `shown["a"]` holds
+    the hidden states drawn, (n_a, T_x).
 
     cell_backward: optionally, your own `rnn_cell_backward(da_next, cache)`, stepped back from
     da_next = g at t = T (the tanh RNN only; it is a tanh cell's backward), drawn as × marks.
@@ -535,14 +661,13 @@ class VanishingDashboard(Dashboard):
         self.yours = YourBackward(
             cell_backward, self.grad_ax, "with your rnn_cell_backward", legend
         )
-        dynamic = [
-            self.state_image,
-            self.norm_line,
-            self.reference_line,
-            self.state_ax.title,
-            self.grad_ax.title,
-        ]
-        super().__init__(controls, figure, dynamic + self.yours.dynamic, self.yours.extra)
+        self.note = widgets.HTML()
+        dynamic = [self.state_image, self.norm_line, self.reference_line]
+        extra = [self.note, *self.yours.extra]
+        super().__init__(controls, figure, dynamic + self.yours.dynamic, extra)
+
+    def view_artists(self):
+        return [self.state_ax.xaxis, self.grad_ax.xaxis, self.grad_ax.yaxis, self.colorbar.ax]
 
     def update(self):
         rho, T_x, nonlinearity = (self.controls[k].value for k in ("rho", "T_x", "nonlinearity"))
@@ -557,26 +682,26 @@ class VanishingDashboard(Dashboard):
         }
         a = hidden_states(self.x[:, :, :T_x], self.a0, parameters, nonlinearity)
         norms = gradient_norms(backpropagate_from_last_step(a, Waa, self.g, nonlinearity))
-        plots.set_heatmap(self.state_image, a[:, 0, :])
         largest = float(np.abs(a).max())
         if nonlinearity == "tanh":  # tanh keeps every value in [-1, 1]
             colour_limit = 1.0
-            self.state_image.set_norm(Normalize(-1.0, 1.0))
-            self.colorbar.set_ticks([-1, -0.5, 0, 0.5, 1], labels=["−1", "−0.5", "0", "0.5", "1"])
+            norm = Normalize(-1.0, 1.0)
+            ticks, labels = [-1, -0.5, 0, 0.5, 1], ["−1", "−0.5", "0", "0.5", "1"]
             tick_width = 0
         else:  # a linear RNN's values can grow without bound: linear in [-1, 1], log beyond
             colour_limit = 10.0 ** max(0, math.ceil(math.log10(largest)))  # a whole decade
-            self.state_image.set_norm(
-                SymLogNorm(linthresh=1.0, vmin=-colour_limit, vmax=colour_limit, base=10)
-            )
+            norm = SymLogNorm(linthresh=1.0, vmin=-colour_limit, vmax=colour_limit, base=10)
             big = f"1e{round(math.log10(colour_limit))}"
-            self.colorbar.set_ticks([-colour_limit, 0, colour_limit], labels=[f"−{big}", "0", big])
+            ticks, labels = [-colour_limit, 0, colour_limit], [f"−{big}", "0", big]
             tick_width = len(big)
+        self.shown = {"a": a[:, 0, :]}  # (n_a, T_x)
+        plots.set_heatmap(self.state_image, self.shown["a"], norm)
+        self.colorbar.set_ticks(ticks, labels=labels)  # after the norm: a new norm resets them
         limit = nice_limit(T_x)
-        self.layout_signature = (len(str(limit)), tick_width)  # tick and colour-bar label widths
         self.state_ax.set_xlim(0.5, limit + 0.5)
-        self.state_ax.set_title(
-            f"Hidden states, {nonlinearity} RNN, ρ = {rho:.2f}: largest |a| = {largest:.2g}"
+        self.state_ax.set_title(f"Hidden states, {nonlinearity} RNN")
+        self.note.value = (  # under the picture, not in a title: a title redrawn is slow
+            f"ρ = {rho:.2f}, T_x = {T_x}, {nonlinearity} RNN: largest |a| = {largest:.2g}."
         )
         t = np.arange(1, T_x + 1)
         reference = rho ** (T_x - t)
@@ -586,13 +711,15 @@ class VanishingDashboard(Dashboard):
             self.yours.update(t, norms, *self._your_problem(a, parameters))
         else:
             self.yours.skip("is drawn for the tanh RNN only: it is the backward of a tanh cell.")
-        y_limits = decade_limits(np.concatenate([norms, reference]))
+        y_limits = _round_decades(decade_limits(np.concatenate([norms, reference])))
         self.grad_ax.set_xlim(0.5, limit + 0.5)
         self.grad_ax.set_ylim(*y_limits)
         self.grad_ax.set_title(
             f"Gradient from the last step back to step t ({nonlinearity})", pad=20
         )
-        return limit, y_limits, nonlinearity, colour_limit, self.yours.drawn
+        # tick and colour-bar label widths; the titles name the nonlinearity; the legend
+        self.layout_signature = (len(str(limit)), tick_width, nonlinearity, self.yours.drawn)
+        return limit, y_limits, colour_limit
 
     def _your_problem(self, a, parameters):
         """The per-step gradient da (g at the last step, 0 before) and the caches of every step,
@@ -603,6 +730,17 @@ class VanishingDashboard(Dashboard):
         a_prev = [self.a0] + [a[:, :, t] for t in range(T_x - 1)]
         caches = [(a[:, :, t], a_prev[t], self.x[:, :, t], parameters) for t in range(T_x)]
         return da, caches
+
+
+def _round_decades(limits):
+    """Log-axis limits further out, to 10^±n for n in 1 … 10, 12, 15, 20, 25, 30, 40, …
+    (`nice_limit`): a longer sequence moves the axis at a few lengths, not at every step, and
+    each new axis is a first visit, drawn (at most a quarter of the decades stay empty). They
+    stay within 10^±308, where float64 ends."""
+    low, high = (round(math.log10(limit)) for limit in limits)
+    low = max(-nice_limit(-low), -308) if low < 0 else low
+    high = min(nice_limit(high), 308) if high > 0 else high
+    return (10.0**low, 10.0**high)
 
 
 def _printable(char):
@@ -649,9 +787,10 @@ class SamplingDashboard(Dashboard):
             f"next character after {prompt!r} (the {len(self.order)} most likely at τ = 1)"
         )
         self.ax.set_ylabel("probability")
+        # the temperature is in the text under the picture: a title redrawn at every move is slow
+        self.ax.set_title("Next-character probabilities, softmax(z / τ)")
         self.text = widgets.HTML()
-        dynamic = [*self.bars, self.ax.title]
-        super().__init__(controls, figure, dynamic, extra=[self.text])
+        super().__init__(controls, figure, self.bars, extra=[self.text])
 
     def update(self):
         temperature = self.controls["temperature"].value
@@ -659,7 +798,12 @@ class SamplingDashboard(Dashboard):
         p = next_char_probabilities(parameters, chars, char_to_index, self.prompt, temperature)
         for bar, probability in zip(self.bars, p[self.order]):
             bar.set_height(probability)
-        self.ax.set_title(f"Next-character probabilities at temperature τ = {temperature:.2f}")
+        return None  # the axes never change: one background serves every temperature
+
+    def update_text(self):
+        """The text sampled at this temperature (a loop of `length` steps): after the picture."""
+        temperature = self.controls["temperature"].value
+        parameters, chars, char_to_index = self.model
         text = sample(
             parameters, chars, char_to_index, self.prompt, self.length, temperature, self.seed
         )
@@ -668,7 +812,6 @@ class SamplingDashboard(Dashboard):
             f"<b>Sample at τ = {temperature:.2f}</b> (seed {self.seed}):"
             f"<pre style='white-space: pre-wrap'>{html.escape(text)}</pre>"
         )
-        return None  # the axes never change: one background serves every temperature
 
 
 def _gate_weights(W, n_a, n_x):
@@ -795,6 +938,9 @@ class GatedDashboard(Dashboard):
         dynamic = [*self.lines.values(), *self.yours.dynamic]
         super().__init__(controls, figure, dynamic, extra=[self.note, *self.yours.extra])
 
+    def view_artists(self):
+        return [self.ax.xaxis, self.ax.yaxis]
+
     def parameters(self):
         """The three cells' parameters at the current settings: {"rnn": …, "lstm": …, "gru": …}."""
         scale = self.controls["scale"].value
@@ -829,7 +975,8 @@ class GatedDashboard(Dashboard):
         y_limits = decade_limits(np.concatenate(list(self.norms.values())))
         self.ax.set_xlim(0.5, limit + 0.5)
         self.ax.set_ylim(*y_limits)
-        self.layout_signature = (len(str(limit)), len(f"{y_limits[0]:.0e}"))
+        # tick label widths; the legend, which lists the × marks while they are drawn
+        self.layout_signature = (len(str(limit)), len(f"{y_limits[0]:.0e}"), self.yours.drawn)
         _decade_ticks(self.ax, y_limits)
         first = ", ".join(
             f"{label} {self.norms[name][0]:.1e}"

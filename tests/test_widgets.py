@@ -6,9 +6,14 @@ gradients, not with the rnn_core functions the dashboard calls.
 
 import base64
 import html.parser
+import io
 
 import numpy as np
 import pytest
+from matplotlib import colormaps
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import Normalize
+from PIL import Image
 
 pytest.importorskip("ipywidgets")
 
@@ -29,6 +34,8 @@ from rnn_core.widgets import (
     GatedDashboard,
     SamplingDashboard,
     VanishingDashboard,
+    _PngWriter,
+    _round_decades,
     decade_limits,
     nice_limit,
 )
@@ -68,6 +75,90 @@ def test_every_control_at_its_extremes_redraws_once_with_new_pixels(make_dashboa
             assert dashboard.png.startswith(PNG_SIGNATURE)
             assert dashboard.png != before, (name, value)  # and the picture changed
             assert not dashboard.messages.outputs
+            assert_sharp_and_whole(dashboard, (name, value))
+
+
+def decoded(png):
+    """PNG bytes -> RGBA pixels (height, width, 4), decoded by PIL."""
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+def full_draw(dashboard):
+    """The dashboard's figure drawn by matplotlib all at once, every artist included."""
+    artists = [*dashboard.dynamic, *dashboard.view_artists()]
+    for artist in artists:
+        artist.set_animated(False)
+    dashboard.canvas.draw()
+    pixels = np.asarray(dashboard.canvas.buffer_rgba()).copy()
+    for artist in artists:
+        artist.set_animated(True)
+    return pixels
+
+
+def assert_sharp_and_whole(dashboard, where):
+    """The picture has 2 pixels per CSS pixel of its width on the page (sharp on a HiDPI screen,
+    device pixel ratio 2), and what the dashboard put together from kept parts (a background, the
+    view's artists drawn on the rest of the figure, the moving artists on top) is what matplotlib
+    draws of the whole figure. They differ only where a moving artist (a heatmap, a line) is drawn
+    over the frame of its axes instead of under it: under 1% of the pixels."""
+    shown = decoded(dashboard.png)
+    css_width = int(dashboard.image.layout.width.removesuffix("px"))
+    width, height = dashboard.figure.get_size_inches()
+    assert shown.shape == (round(200 * height), 2 * css_width, 4), where
+    assert css_width == round(100 * width), where
+    different = np.abs(shown.astype(int) - full_draw(dashboard).astype(int)).max(axis=2) > 40
+    assert different.mean() < 0.01, (where, different.mean())
+
+
+def test_the_png_writer_gives_back_every_pixel():
+    rng = np.random.default_rng(0)
+    write = _PngWriter()
+    for shape in ((7, 5, 4), (3, 9, 4), (7, 5, 4)):  # the writer keeps its rows between calls
+        rgba = rng.integers(0, 256, shape, dtype=np.uint8)  # noise: the differences wrap at 256
+        rgba[1:3] = 255  # flat, as most of a plot
+        np.testing.assert_array_equal(decoded(write(rgba)), rgba)
+
+
+def counted(function, calls):
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return function(*args, **kwargs)
+
+    return counting
+
+
+def test_a_view_is_drawn_once_and_a_new_view_draws_only_its_own_artists(monkeypatch):
+    dashboard = ForwardDashboard()  # T_x = 40: a time axis to 40
+    full_draws, artists_drawn = [], []
+    monkeypatch.setattr(dashboard.canvas, "draw", counted(dashboard.canvas.draw, full_draws))
+    draw_artist = counted(dashboard.figure.draw_artist, artists_drawn)
+    monkeypatch.setattr(dashboard.figure, "draw_artist", draw_artist)
+    T_x = dashboard.controls["T_x"]
+
+    def drawn(value):
+        full_draws.clear()
+        artists_drawn.clear()
+        T_x.value = value
+        return len(full_draws), {artist for (artist,) in artists_drawn}
+
+    view, dynamic = set(dashboard.view_artists()), set(dashboard.dynamic)
+    assert drawn(41) == (0, view | dynamic)  # a new view (an axis to 50): its time axis only
+    assert drawn(40) == (0, dynamic)  # seen before: its background is kept
+    assert drawn(150) == (1, view | dynamic)  # a tick label of 3 digits: the layout is solved
+    assert drawn(40) == (0, dynamic)  # the layout of 2 digits was kept, and the view
+    assert drawn(150) == (0, dynamic)
+
+
+def test_a_toggle_solves_each_layout_once(monkeypatch):
+    dashboard = VanishingDashboard()
+    full_draws = []
+    monkeypatch.setattr(dashboard.canvas, "draw", counted(dashboard.canvas.draw, full_draws))
+    toggle = dashboard.controls["nonlinearity"]
+    toggle.value = "linear"  # a colour bar to 1e…: wider labels, a new layout
+    assert len(full_draws) == 1
+    for value in ("tanh", "linear", "tanh"):
+        toggle.value = value
+    assert len(full_draws) == 1
 
 
 def test_forward_dashboard_shows_the_hidden_states_and_probabilities_of_its_sequence():
@@ -77,10 +168,16 @@ def test_forward_dashboard_shows_the_hidden_states_and_probabilities_of_its_sequ
     base = dashboard.base
     parameters = {**base, "Wax": 0.5 * base["Wax"], "Waa": 0.5 * base["Waa"]}
     a, log_p = reference_forward(dashboard.x[:, :, :200], dashboard.a0, parameters)
-    np.testing.assert_allclose(dashboard.hidden_image.get_array(), a[:, 0, :], rtol=1e-12)
-    np.testing.assert_allclose(
-        dashboard.output_image.get_array(), np.exp(log_p[:, 0, :]), rtol=1e-12, atol=1e-300
-    )
+    p = np.exp(log_p[:, 0, :])
+    np.testing.assert_allclose(dashboard.shown["a"], a[:, 0, :], rtol=1e-12)
+    np.testing.assert_allclose(dashboard.shown["y_pred"], p, rtol=1e-12, atol=1e-300)
+    # the pictures are those values in cividis, on -1 … 1 and 0 … 1 (to one step of 8-bit colour)
+    for image, values, low in (
+        (dashboard.hidden_image, a[:, 0, :], -1),
+        (dashboard.output_image, p, 0),
+    ):
+        expected = colormaps["cividis"](Normalize(low, 1)(values), bytes=True)
+        np.testing.assert_allclose(image.get_array(), expected, atol=1)
     assert dashboard.output_ax.get_xlim() == (0.5, 200.5)
 
 
@@ -339,9 +436,11 @@ def test_no_label_leaves_the_figure_and_no_legend_sits_on_the_data(make_dashboar
 
 def test_a_saved_dashboard_carries_a_picture_of_its_first_state():
     dashboard = ForwardDashboard()
-    bundle = dashboard._repr_mimebundle_()
+    bundle, metadata = dashboard._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle  # the live widget in JupyterLab
     assert base64.b64decode(bundle["image/png"]) == dashboard.png  # shown where no kernel runs
+    height, width, _ = decoded(dashboard.png).shape
+    assert metadata["image/png"] == {"width": width // 2, "height": height // 2}  # CSS pixels
     assert "VBox" not in bundle["text/plain"]
     assert (
         bundle["text/plain"] == "ForwardDashboard: run the cells to move its controls (T_x, scale)"
@@ -588,3 +687,34 @@ def test_the_learners_lstm_backward_gets_copies_and_its_failures_become_a_note()
     assert_rejects(
         lambda: GatedDashboard(cell_backward=3), TypeError, ["cell_backward must be", "dc_next"]
     )
+
+
+@pytest.mark.parametrize("rows, T_x, limit", [(16, 37, 50), (4, 200, 200), (32, 1, 1)])
+def test_a_heatmap_from_colours_is_drawn_as_matplotlib_draws_the_values(rows, T_x, limit):
+    values = np.random.default_rng(rows).uniform(-1, 1, (rows, T_x))
+    figure, axes = rc.plots.new_figure(height=3.0)
+    figure.set_dpi(200)
+    figure.set_layout_engine("none")
+    image, _ = rc.plots.draw_hidden_states(axes[0, 0], values)
+    axes[0, 0].set_xlim(0.5, limit + 0.5)
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()  # the values: matplotlib resamples and colours them
+    expected = np.asarray(canvas.buffer_rgba()).astype(int)
+    rc.plots.set_heatmap(image, values)  # their colours, enlarged by repeating cells
+    canvas.draw()
+    shown = np.asarray(canvas.buffer_rgba()).astype(int)
+    # Compared at the centre of every cell (step t + 1, unit r): where a cell's edge falls, to a
+    # pixel, is up to matplotlib's resampler, which changed between its releases.
+    t, r = np.meshgrid(np.arange(1, min(T_x, limit) + 1), np.arange(rows))
+    centres = axes[0, 0].transData.transform(np.column_stack([t.ravel(), r.ravel()]))
+    columns = np.round(centres[:, 0] - 0.5).astype(int)
+    lines = np.round(shown.shape[0] - centres[:, 1] - 0.5).astype(int)  # the top line first
+    difference = np.abs(shown[lines, columns] - expected[lines, columns]).max()
+    assert difference <= 1, difference  # the same colour (a unit of rounding at most)
+
+
+def test_the_vanishing_gradient_axis_moves_at_a_few_round_decades():
+    assert _round_decades((1e-15, 10.0)) == (1e-15, 10.0)  # 15 is one of the round values
+    assert _round_decades((1e-16, 1e37)) == (1e-20, 1e40)  # out to the next: 20, 40
+    assert _round_decades((1e-1, 1e1)) == (1e-1, 1e1)
+    assert _round_decades((1e-308, 1e300)) == (1e-308, 1e300)  # not beyond float64's range
