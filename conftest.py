@@ -20,10 +20,10 @@ for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 # order of scheduling changes; each file's tests keep their order).
 SLOW_FIRST = [
     "tests/test_browser.py",
-    "tests/test_binder.py",
-    "tests/test_editions.py",
-    "notebooks/07_gated_cells_lstm_and_gru.ipynb",
     "tests/test_floors.py",
+    "tests/test_editions.py",
+    "tests/test_binder.py",
+    "notebooks/07_gated_cells_lstm_and_gru.ipynb",
     "tests/test_fuzz.py",
     "tests/test_book.py",
 ]

@@ -1,8 +1,9 @@
 """The lowest versions requirements.txt allows, under the suite's own rule: warnings are errors.
 
 A fresh virtual environment gets exactly the floor of every package rnn_core imports (numpy,
-threadpoolctl, joblib, matplotlib, ipywidgets, pillow: `name>=X.Y` becomes `name==X.Y.*`, the oldest release series the
-file promises to work with), rnn_core itself without its dependencies, and the test tools; then
+threadpoolctl, joblib, matplotlib, ipywidgets, pillow: `name>=X.Y` becomes `name==X.Y.*`, the
+oldest release series the file promises to work with), rnn_core itself without its
+dependencies, and the test tools; then
 the kernel-side tests run there with pyproject.toml's `filterwarnings = error`. JupyterLab's floor
 is not installed here (the browser test needs the whole server; it runs on current versions).
 """
@@ -15,6 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOORED = ("numpy", "threadpoolctl", "joblib", "matplotlib", "ipywidgets", "pillow")
+XDIST = ["-n", "2"]  # pytest-xdist, as the suite itself runs
 TESTS = [
     "tests/test_activations.py",
     "tests/test_gradients.py",
@@ -57,7 +59,7 @@ def test_the_kernel_side_tests_pass_at_the_floor_versions_with_warnings_as_error
     run([sys.executable, "-m", "venv", str(env_dir)])
     python = env_dir / "bin" / "python"
     pins = [f"{name}=={version}.*" for name, version in floors().items() if name in FLOORED]
-    run([python, "-m", "pip", "install", "-q", *pins, "pytest", "hypothesis"])
+    run([python, "-m", "pip", "install", "-q", *pins, "pytest", "pytest-xdist", "hypothesis"])
     run([python, "-m", "pip", "install", "-q", "--no-deps", "-e", str(ROOT)])
     installed = run([python, "-m", "pip", "list", "--format=freeze"]).stdout.lower()
     for pin in pins:  # the floor, not a newer release
@@ -66,7 +68,7 @@ def test_the_kernel_side_tests_pass_at_the_floor_versions_with_warnings_as_error
     # torch is not one of the floors: its cross-checks skip here even where CI requires them
     env = {k: v for k, v in os.environ.items() if k != "RNN_CORE_REQUIRE_TORCH"}
     result = run(
-        [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", *TESTS],
+        [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", *XDIST, *TESTS],
         cwd=ROOT,
         env=env,
     )
