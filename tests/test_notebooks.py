@@ -129,3 +129,22 @@ def test_no_code_cell_is_empty(notebook):
     for i, cell in enumerate(cells(notebook)):
         if cell["cell_type"] == "code":
             assert text(cell).strip(), f"cell {i} is an empty code cell"
+
+
+# A float printed to all its digits (Python's repr: 16 or 17 significant digits) shows round-off
+# that depends on the processor and the BLAS library: nbval would compare it on another machine
+# and fail. Round-off-sized numbers (1e-07 and below) are masked by tests/nbval_sanitize.cfg.
+FULL_REPR_FLOAT = re.compile(r"\d\.\d{14,}(?!\d*e-(0[7-9]|[1-9]\d))")
+
+
+def test_no_stored_output_prints_a_float_to_its_last_round_off_digit(notebook):
+    for i, cell in enumerate(cells(notebook)):
+        for output in cell.get("outputs", []):
+            shown = "".join(output.get("text", "")) + "".join(
+                output.get("data", {}).get("text/plain", "")
+            )
+            found = FULL_REPR_FLOAT.search(shown)
+            assert not found, (
+                f"cell {i} prints {found and found.group()}: round to the digits that hold "
+                "on any machine (np.printoptions does not reach a scalar's f-string)"
+            )
