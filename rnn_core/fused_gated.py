@@ -1,6 +1,8 @@
 """The LSTM's and the GRU's loss and gradients, arranged to be fast for training (notebook 07).
 Unchecked, as `rnn_core.fused`: the same numbers as `_lstm_loss_and_gradients` and
 `_gru_loss_and_gradients` (a test holds them to 1e-12), with the same arguments and results.
+The forward loop of each is a function of its own, so that the loss on held-out text
+(`_fused_lstm_loss_and_state`, `_fused_gru_loss_and_state`) runs it with no backward.
 
 The step path calls a cell forward and a cell backward T_x times each, and every call stacks
 [a⟨t-1⟩; x⟨t⟩], does one small product per gate and builds a cache and a dict. At notebook 07's
@@ -105,14 +107,12 @@ def _input_part(cell, x_2d, W_x, b, T_x, m, dtype):
     return _swap(zx.reshape(-1, T_x, m), _scratch(cell, "zx_sm", (T_x, W_x.shape[0], m), dtype))
 
 
-def _output_layer(cell, a_sm, y, Wy, by):
-    """The loss and the output layer's backward for every step at once.
-
-    Arguments: a_sm, the hidden states a⟨0⟩ … a⟨T_x⟩ step-major (T_x + 1, n_a, m); y, the labels
-    (m, T_x); Wy (n_y, n_a) and by (n_y, 1).
-    Returns (loss, dWy (n_y, n_a), dby (n_y, 1), a_tm, da_sm): dWy and dby new arrays; a_tm the
-    states time-major (n_a, T_x + 1, m) and da_sm = Wyᵀ dlogits⟨t⟩ step-major (T_x, n_a, m),
-    the gradient reaching a⟨t⟩ from step t's own output: scratch arrays."""
+def _output_loss(cell, a_sm, y, Wy, by):
+    """The loss of every step at once, from the hidden states a⟨0⟩ … a⟨T_x⟩ step-major
+    (T_x + 1, n_a, m), the labels y (m, T_x), Wy (n_y, n_a) and by (n_y, 1).
+    Returns (loss, a_tm, states, log_p, (labels, columns)): the states time-major a_tm
+    (n_a, T_x + 1, m) and a⟨1⟩ … a⟨T_x⟩ as one matrix (n_a, T_x*m), log ŷ (n_y, T_x*m) and where
+    each label is in it: scratch arrays and views, for `_output_layer`'s backward."""
     steps, n_a, m = a_sm.shape
     T_x = steps - 1
     dtype = np.result_type(a_sm, Wy, by)
@@ -123,13 +123,26 @@ def _output_layer(cell, a_sm, y, Wy, by):
     labels, columns = _labels_time_major(y)
     log_p = _log_softmax(logits)  # (n_y, T_x*m)
     loss = finite_loss(_negative_log_likelihood(log_p[labels, columns], m))  # inf: an overflow
+    return loss, a_tm, states, log_p, (labels, columns)
+
+
+def _output_layer(cell, a_sm, y, Wy, by):
+    """The loss and the output layer's backward for every step at once.
+
+    Arguments: as `_output_loss`.
+    Returns (loss, dWy (n_y, n_a), dby (n_y, 1), a_tm, da_sm): dWy and dby new arrays; a_tm the
+    states time-major (n_a, T_x + 1, m) and da_sm = Wyᵀ dlogits⟨t⟩ step-major (T_x, n_a, m),
+    the gradient reaching a⟨t⟩ from step t's own output: scratch arrays."""
+    loss, a_tm, states, log_p, (labels, columns) = _output_loss(cell, a_sm, y, Wy, by)
+    n_a, steps, m = a_tm.shape
+    T_x = steps - 1
     dlogits = np.exp(log_p, out=log_p)  # ŷ for every column (log p is not needed any more)
     dlogits[labels, columns] -= 1  # ŷ - onehot(y)
     dlogits /= m  # the loss is averaged over the m sequences
     dWy = dlogits @ states.T  # Σ_t dlogits⟨t⟩ a⟨t⟩ᵀ: (n_y, T_x*m) @ (T_x*m, n_a)
     dby = dlogits.sum(axis=1, keepdims=True)  # (n_y, 1)
-    da = np.matmul(Wy.T, dlogits, out=_scratch(cell, "da_tm", (n_a, T_x * m), dtype))
-    da_sm = _swap(da.reshape(n_a, T_x, m), _scratch(cell, "da_sm", (T_x, n_a, m), dtype))
+    da = np.matmul(Wy.T, dlogits, out=_scratch(cell, "da_tm", (n_a, T_x * m), dlogits.dtype))
+    da_sm = _swap(da.reshape(n_a, T_x, m), _scratch(cell, "da_sm", (T_x, n_a, m), da.dtype))
     return loss, dWy, dby, a_tm, da_sm
 
 
@@ -166,24 +179,18 @@ def _gate_gradients(dW_a, dW_x, db, stack, order, n_a):
 # --- the LSTM ---
 
 
-def _fused_lstm_loss_and_gradients(x, y, a0, parameters, c0=None):
-    """The loss, the gradients and the last states of `rnn_core.lstm._lstm_loss_and_gradients`.
+def _lstm_forward_loop(x_2d, a0, c0, parameters, T_x, dtype):
+    """The LSTM's forward over every step: only W_a a⟨t-1⟩ waits for the previous step.
 
-    Arguments: x one-hot (n_x, m, T_x) or character indices (m, T_x); y labels (m, T_x); a0 and
-    c0 (n_a, m) the initial states (c0 None: zeros); parameters as for `lstm_cell_forward`.
-    Returns (loss, gradients, (a⟨T_x⟩, c⟨T_x⟩)): gradients with dWf, dbf, dWi, dbi, dWc, dbc,
-    dWo, dbo, dWy, dby, da0 (n_a, m) and, for one-hot x, dx (n_x, m, T_x).
-    """
+    Arguments: x_2d, the inputs of `rnn_core.fused._inputs_2d`; a0 and c0 (n_a, m) the initial
+    states (c0 None: zeros); parameters as for `lstm_cell_forward`; T_x; dtype.
+    Returns (gates, a, c, tanh_c, W_a, W_x): step-major scratch arrays, gates (T_x, 4n_a, m) (o,
+    f, i, c̃), a and c (T_x + 1, n_a, m) (the states ⟨0⟩ … ⟨T_x⟩), tanh_c (T_x, n_a, m); W_a
+    (4n_a, n_a) and W_x (4n_a, n_x), the stacked weights (`_split_gates`)."""
     n_a, m = a0.shape
-    T_x = y.shape[1]
-    dtype = _dtype(x, a0, parameters)
-    x_2d = _inputs_2d(x)  # (n_x, T_x*m), or indices (T_x*m,)
     W_a, W_x, b = _split_gates(parameters, LSTM_STACK, n_a)  # (4n_a, n_a), (4n_a, n_x), (4n_a, 1)
     zx = _input_part("lstm", x_2d, W_x, b, T_x, m, dtype)  # W_x x⟨t⟩ + b: (T_x, 4n_a, m)
-    o, f, i, cc = (slice(k * n_a, (k + 1) * n_a) for k in range(4))  # each gate's rows
-    ofi = slice(0, 3 * n_a)  # the sigmoid gates o, f, i (then f, i, c̃ are the gates dc reaches)
-
-    # Forward: only W_a a⟨t-1⟩ waits for the previous step.
+    ofi = slice(0, 3 * n_a)  # the sigmoid gates o, f, i
     gates = _scratch("lstm", "gates", (T_x, 4 * n_a, m), dtype)  # o, f, i, c̃ of every step
     a = _scratch("lstm", "a", (T_x + 1, n_a, m), dtype)  # a⟨0⟩ … a⟨T_x⟩
     c = _scratch("lstm", "c", (T_x + 1, n_a, m), dtype)  # c⟨0⟩ … c⟨T_x⟩
@@ -204,7 +211,37 @@ def _fused_lstm_loss_and_gradients(x, y, a0, parameters, c0=None):
         c_next += ic  # c⟨t⟩ = f ⊙ c⟨t-1⟩ + i ⊙ c̃
         np.tanh(c_next, out=tanh_c_t)
         np.multiply(g_o, tanh_c_t, out=a_next)  # a⟨t⟩ = o ⊙ tanh(c⟨t⟩)
+    return gates, a, c, tanh_c, W_a, W_x
+
+
+def _fused_lstm_loss_and_state(x, y, a0, parameters, c0=None):
+    """The loss and the last states (a⟨T_x⟩, c⟨T_x⟩) of `_fused_lstm_loss_and_gradients`, with
+    no backward: what measuring a model on held-out text needs."""
+    x_2d = _inputs_2d(x)  # (n_x, T_x*m), or indices (T_x*m,)
+    _, a, c, _, _, _ = _lstm_forward_loop(
+        x_2d, a0, c0, parameters, y.shape[1], _dtype(x, a0, parameters)
+    )
+    loss = _output_loss("lstm", a, y, parameters["Wy"], parameters["by"])[0]
+    return loss, (a[-1].copy(), c[-1].copy())
+
+
+def _fused_lstm_loss_and_gradients(x, y, a0, parameters, c0=None):
+    """The loss, the gradients and the last states of `rnn_core.lstm._lstm_loss_and_gradients`.
+
+    Arguments: x one-hot (n_x, m, T_x) or character indices (m, T_x); y labels (m, T_x); a0 and
+    c0 (n_a, m) the initial states (c0 None: zeros); parameters as for `lstm_cell_forward`.
+    Returns (loss, gradients, (a⟨T_x⟩, c⟨T_x⟩)): gradients with dWf, dbf, dWi, dbi, dWc, dbc,
+    dWo, dbo, dWy, dby, da0 (n_a, m) and, for one-hot x, dx (n_x, m, T_x).
+    """
+    n_a, m = a0.shape
+    T_x = y.shape[1]
+    dtype = _dtype(x, a0, parameters)
+    x_2d = _inputs_2d(x)  # (n_x, T_x*m), or indices (T_x*m,)
+    gates, a, c, tanh_c, W_a, W_x = _lstm_forward_loop(x_2d, a0, c0, parameters, T_x, dtype)
+    o, f, i, cc = (slice(k * n_a, (k + 1) * n_a) for k in range(4))  # each gate's rows
+    ofi = slice(0, 3 * n_a)  # the sigmoid gates o, f, i (then f, i, c̃ are the gates dc reaches)
     loss, dWy, dby, a_tm, da_out = _output_layer("lstm", a, y, parameters["Wy"], parameters["by"])
+    ic = _scratch("lstm", "ic", (n_a, m), dtype)  # the forward's work array, now free
 
     # The local derivatives of every step at once (each (T_x, n_a, m)), so that the loop only
     # multiplies by them: dc⟨t⟩ and da⟨t⟩ are all it waits for.
@@ -252,29 +289,25 @@ def _fused_lstm_loss_and_gradients(x, y, a0, parameters, c0=None):
 # --- the GRU ---
 
 
-def _fused_gru_loss_and_gradients(x, y, a0, parameters, variant):
-    """The loss, the gradients and the last state of `rnn_core.gru._gru_loss_and_gradients`.
+def _gru_forward_loop(x_2d, a0, parameters, variant, T_x, dtype):
+    """The GRU's forward over every step: only the products of a⟨t-1⟩ wait for the previous step.
 
-    Arguments: x one-hot (n_x, m, T_x) or character indices (m, T_x); y labels (m, T_x); a0
-    (n_a, m); parameters as for `gru_cell_forward`; variant "cho" or "pytorch".
-    Returns (loss, gradients, a⟨T_x⟩): gradients with dWz, dbz, dWr, dbr, dWh, dbh, (dbha for
-    "pytorch"), dWy, dby, da0 (n_a, m) and, for one-hot x, dx (n_x, m, T_x).
-    """
+    Arguments: x_2d, the inputs of `rnn_core.fused._inputs_2d`; a0 (n_a, m); parameters as for
+    `gru_cell_forward`; variant "cho" or "pytorch"; T_x; dtype.
+    Returns (gates, a, reset, W_x, W_step, Wh_a): step-major scratch arrays, gates (T_x, 3n_a, m)
+    (z, r, h̃), a (T_x + 1, n_a, m) (a⟨0⟩ … a⟨T_x⟩), reset (T_x, n_a, m) (r ⊙ a⟨t-1⟩ for Cho,
+    g⟨t⟩ = Wh_a a⟨t-1⟩ + bha for PyTorch); W_x (3n_a, n_x), the stacked input weights; W_step,
+    the weights of the product every step starts with, and Wh_a (n_a, n_a)."""
     n_a, m = a0.shape
-    T_x = y.shape[1]
     cho = variant == "cho"
-    dtype = _dtype(x, a0, parameters)
-    x_2d = _inputs_2d(x)  # (n_x, T_x*m), or indices (T_x*m,)
     W_a, W_x, b = _split_gates(parameters, GRU_STACK, n_a)  # (3n_a, n_a), (3n_a, n_x), (3n_a, 1)
     zx = _input_part("gru", x_2d, W_x, b, T_x, m, dtype)  # W_x x⟨t⟩ + b: (T_x, 3n_a, m)
-    z, r, h = (slice(k * n_a, (k + 1) * n_a) for k in range(3))  # each gate's rows
+    h = slice(2 * n_a, 3 * n_a)  # the candidate's rows
     zr = slice(0, 2 * n_a)  # the two sigmoid gates
     # Cho: one product for z and r, and Wh_a's alone (it acts on r ⊙ a⟨t-1⟩, known only then);
     # PyTorch: one product for all three (r multiplies its result).
     W_step = W_a[zr] if cho else W_a  # (2n_a, n_a) or (3n_a, n_a)
     Wh_a = W_a[h]  # (n_a, n_a)
-
-    # Forward: only the products of a⟨t-1⟩ wait for the previous step.
     gates = _scratch("gru", "gates", (T_x, 3 * n_a, m), dtype)  # z, r, h̃ of every step
     a = _scratch("gru", "a", (T_x + 1, n_a, m), dtype)  # a⟨0⟩ … a⟨T_x⟩
     # Cho: r ⊙ a⟨t-1⟩, what Wh_a multiplies; PyTorch: g = Wh_a a⟨t-1⟩ + bha, what r multiplies
@@ -301,6 +334,37 @@ def _fused_gru_loss_and_gradients(x, y, a0, parameters, variant):
         np.subtract(1, g_z, out=v)
         v *= g_h  # (1 - z) ⊙ h̃
         a_next += v  # a⟨t⟩ = z ⊙ a⟨t-1⟩ + (1 - z) ⊙ h̃
+    return gates, a, reset, W_x, W_step, Wh_a
+
+
+def _fused_gru_loss_and_state(x, y, a0, parameters, variant):
+    """The loss and the last state a⟨T_x⟩ of `_fused_gru_loss_and_gradients`, with no backward:
+    what measuring a model on held-out text needs."""
+    dtype = _dtype(x, a0, parameters)
+    a = _gru_forward_loop(_inputs_2d(x), a0, parameters, variant, y.shape[1], dtype)[1]
+    loss = _output_loss("gru", a, y, parameters["Wy"], parameters["by"])[0]
+    return loss, a[-1].copy()
+
+
+def _fused_gru_loss_and_gradients(x, y, a0, parameters, variant):
+    """The loss, the gradients and the last state of `rnn_core.gru._gru_loss_and_gradients`.
+
+    Arguments: x one-hot (n_x, m, T_x) or character indices (m, T_x); y labels (m, T_x); a0
+    (n_a, m); parameters as for `gru_cell_forward`; variant "cho" or "pytorch".
+    Returns (loss, gradients, a⟨T_x⟩): gradients with dWz, dbz, dWr, dbr, dWh, dbh, (dbha for
+    "pytorch"), dWy, dby, da0 (n_a, m) and, for one-hot x, dx (n_x, m, T_x).
+    """
+    n_a, m = a0.shape
+    T_x = y.shape[1]
+    cho = variant == "cho"
+    dtype = _dtype(x, a0, parameters)
+    x_2d = _inputs_2d(x)  # (n_x, T_x*m), or indices (T_x*m,)
+    gates, a, reset, W_x, W_step, Wh_a = _gru_forward_loop(
+        x_2d, a0, parameters, variant, T_x, dtype
+    )
+    z, r, h = (slice(k * n_a, (k + 1) * n_a) for k in range(3))  # each gate's rows
+    zr = slice(0, 2 * n_a)  # the two sigmoid gates
+    v = _scratch("gru", "v", (n_a, m), dtype)
     loss, dWy, dby, a_tm, da_out = _output_layer("gru", a, y, parameters["Wy"], parameters["by"])
 
     # The local derivatives of every step at once, each (T_x, n_a, m).

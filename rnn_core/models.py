@@ -10,8 +10,8 @@ recognised by its parameters (notebook 07 trains all three on the same text):
 
 The state is always a tuple: (a,) for the RNN and the GRU, (a, c) for the LSTM. Everything here is
 a thin dispatch onto the cells' own unchecked functions in `rnn_core.rnn`, `rnn_core.lstm` and
-`rnn_core.gru`, and for training onto their fast versions in `rnn_core.fused` and
-`rnn_core.fused_gated` (tested equal to the step functions to round-off).
+`rnn_core.gru`, and for training and the loss on held-out text onto their fast versions in
+`rnn_core.fused` and `rnn_core.fused_gated` (tested equal to the step functions to round-off).
 """
 
 from collections.abc import Mapping
@@ -20,20 +20,14 @@ import numpy as np
 
 from ._validation import check_parameters, choose
 from .fused import _fused_loss_and_gradients, _fused_loss_and_state
-from .fused_gated import _fused_gru_loss_and_gradients, _fused_lstm_loss_and_gradients
-from .gru import (
-    _check_gru_parameters,
-    _gru_cell_forward,
-    _gru_forward,
-    initialize_gru_parameters,
+from .fused_gated import (
+    _fused_gru_loss_and_gradients,
+    _fused_gru_loss_and_state,
+    _fused_lstm_loss_and_gradients,
+    _fused_lstm_loss_and_state,
 )
-from .loss import _output_layer_loss
-from .lstm import (
-    _lstm_cell_forward,
-    _lstm_forward,
-    check_lstm_parameters,
-    initialize_lstm_parameters,
-)
+from .gru import _check_gru_parameters, _gru_cell_forward, initialize_gru_parameters
+from .lstm import _lstm_cell_forward, check_lstm_parameters, initialize_lstm_parameters
 from .rnn import _rnn_cell_forward, initialize_parameters
 
 CELLS = ("rnn", "lstm", "gru")
@@ -119,18 +113,16 @@ def step(cell, xt, state, parameters):
 
 def loss_and_state(cell, x, y, state, parameters):
     """The loss of the windows x (n_x, m, T_x), y (m, T_x) read from `state`, and the state
-    after their last step (summed over time, averaged over m, as every loss here). For the RNN,
-    x may also be the character indices (m, T_x) (`rnn_core.embedding`); the gated cells take
-    one-hot x."""
+    after their last step (summed over time, averaged over m, as every loss here). x may also be
+    the character indices (m, T_x) (`rnn_core.embedding`). All three run the forward half of
+    their fused paths (`rnn_core.fused`, `rnn_core.fused_gated`), with no backward."""
     if cell == "rnn":
         loss, a_last = _fused_loss_and_state(x, y, state[0], parameters)
         return loss, (a_last,)
-    output = {"Wya": parameters["Wy"], "by": parameters["by"]}
     if cell == "lstm":
-        a, _, c, _ = _lstm_forward(x, state[0], parameters, state[1])
-        return _output_layer_loss(a, y, output), (a[:, :, -1], c[:, :, -1])
-    a, _, _ = _gru_forward(x, state[0], parameters, _gru_variant(parameters))
-    return _output_layer_loss(a, y, output), (a[:, :, -1],)
+        return _fused_lstm_loss_and_state(x, y, state[0], parameters, state[1])
+    loss, a_last = _fused_gru_loss_and_state(x, y, state[0], parameters, _gru_variant(parameters))
+    return loss, (a_last,)
 
 
 def loss_gradients_and_state(cell, x, y, state, parameters, gradients=None):

@@ -5,12 +5,19 @@ which tests/test_lstm.py and tests/test_gru.py hold to PyTorch and to numerical 
 from central differences of the step path's public loss, never from the fused code.
 """
 
+import functools
+
 import numpy as np
 import pytest
 from helpers import assert_gradient
 
 from rnn_core import gru_loss, initialize_gru_parameters, initialize_lstm_parameters, lstm_loss
-from rnn_core.fused_gated import _fused_gru_loss_and_gradients, _fused_lstm_loss_and_gradients
+from rnn_core.fused_gated import (
+    _fused_gru_loss_and_gradients,
+    _fused_gru_loss_and_state,
+    _fused_lstm_loss_and_gradients,
+    _fused_lstm_loss_and_state,
+)
 from rnn_core.gru import _gru_loss_and_gradients
 from rnn_core.loss import one_hot
 from rnn_core.lstm import _lstm_loss_and_gradients
@@ -98,6 +105,40 @@ def test_gru_equals_the_step_path(shape, variant):
         step = _gru_loss_and_gradients(inputs, y, a0, parameters, variant)
         fused = _fused_gru_loss_and_gradients(inputs, y, a0, parameters, variant)
         assert_same_results(fused, step)
+
+
+# The held-out text read as one stream: one row of many steps (notebook 07: 4,975).
+STREAM = (37, 6, 37, 1, 300)
+
+
+@pytest.mark.parametrize("shape", [*SHAPES.values(), STREAM], ids=[*SHAPES, "one stream"])
+@pytest.mark.parametrize("cell", ["lstm", "cho", "pytorch"])
+def test_the_forward_alone_gives_the_step_paths_loss_and_last_state(shape, cell):
+    """The loss-and-state path (held-out text) has no backward: its loss and last state(s) are
+    the step path's, for one-hot x, any real x, and character indices (their one-hot's)."""
+    if cell == "lstm":
+        indices, x, y, a0, c0, parameters = lstm_problem(shape)
+        step = functools.partial(_lstm_loss_and_gradients, y=y, a0=a0, parameters=parameters, c0=c0)
+        alone = functools.partial(
+            _fused_lstm_loss_and_state, y=y, a0=a0, parameters=parameters, c0=c0
+        )
+    else:
+        indices, x, y, a0, _, parameters = gru_problem(shape, cell)
+        kept = {"y": y, "a0": a0, "parameters": parameters, "variant": cell}
+        step = functools.partial(_gru_loss_and_gradients, **kept)
+        alone = functools.partial(_fused_gru_loss_and_state, **kept)
+    hot = one_hot(indices, shape[0])
+    for inputs, reference in ((hot, hot), (x, x), (indices, hot)):
+        step_loss, _, step_state = step(reference)
+        loss, state = alone(inputs)
+        assert isinstance(loss, float)
+        assert abs(loss - step_loss) <= RTOL * abs(step_loss), (loss, step_loss)
+        expected = step_state if isinstance(step_state, tuple) else (step_state,)
+        state = state if isinstance(state, tuple) else (state,)
+        assert len(state) == len(expected)
+        for value, wanted in zip(state, expected):
+            assert value.shape == wanted.shape and value.dtype == wanted.dtype
+            np.testing.assert_allclose(value, wanted, rtol=RTOL, atol=ATOL)
 
 
 @pytest.mark.parametrize("scale", [0.05, 3.0], ids=["small weights", "saturated gates"])
