@@ -86,6 +86,7 @@ def test_loss_gradients_match_numerical_gradients(sizes, seed, scale):
 @random_problems
 @with_corners
 @given(sizes=sizes, seed=seeds, scale=moderate_scales)
+@example(sizes=(1, 2, 3, 3, 3), seed=2, scale=2.0)  # a truncation error of 7e-8 in one entry
 def test_rnn_backward_is_the_gradient_of_sum_a_times_da(sizes, seed, scale):
     """rnn_backward(da) is the gradient of the scalar sum(a * da), for any upstream da."""
     x, _, a0, parameters = random_problem(*sizes, seed, scale=scale)
