@@ -26,6 +26,8 @@ SLOW_FIRST = [
     "notebooks/07_gated_cells_lstm_and_gru.ipynb",
     "tests/test_fuzz.py",
     "tests/test_book.py",
+    "tests/test_widgets.py",
+    "notebooks/06_making_bptt_fast.ipynb",
 ]
 
 
