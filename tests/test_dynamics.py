@@ -8,6 +8,7 @@ rnn_core code under test.
 import numpy as np
 import pytest
 from helpers import (
+    assert_gradient,
     losses_of_a_state,
     moderate_scales,
     picked_loss,
@@ -20,8 +21,6 @@ from hypothesis import strategies as st
 
 import rnn_core as rc
 from rnn_core.problems import random_problem
-
-TOL = {"rtol": 1e-6, "atol": 1e-9}
 
 
 @pytest.mark.parametrize("nonlinearity", ["tanh", "linear"])
@@ -41,10 +40,7 @@ def test_hidden_state_gradients_are_the_derivative_of_the_loss_with_respect_to_a
     x, y, a0, parameters = random_problem(*sizes, seed, scale=scale)
     t = data.draw(st.integers(0, x.shape[2] - 1))
     a_t, total, _ = losses_of_a_state(x, y, a0, parameters, t)
-    expected = rc.numerical_gradient(total, a_t)
-    np.testing.assert_allclose(
-        rc.hidden_state_gradients(x, y, a0, parameters)[:, :, t], expected, **TOL
-    )
+    assert_gradient(rc.hidden_state_gradients(x, y, a0, parameters)[:, :, t], total, a_t, "a_t")
 
 
 @pytest.mark.parametrize("rho", [0.5, 1.0, 1.5])
@@ -89,7 +85,7 @@ def test_backpropagate_from_last_step_matches_numerical_gradient_with_tanh(
             a_last = reference_forward(x[:, :, t + 1 :], v, parameters)[0][:, :, -1]
         return np.sum(a_last * g)
 
-    np.testing.assert_allclose(da[:, :, t], rc.numerical_gradient(objective, a[:, :, t]), **TOL)
+    assert_gradient(da[:, :, t], objective, a[:, :, t], f"a[:, :, {t}]")
 
 
 @settings(max_examples=20, deadline=None)
@@ -112,10 +108,8 @@ def test_truncated_bptt_is_the_gradient_of_losses_that_see_only_k_steps(sizes, s
     gradients = rc.truncated_bptt_gradients(x, y, a0, parameters, k)
     assert set(gradients) == {"dWax", "dWaa", "dba"}
     for name in ("Wax", "Waa", "ba"):
-        expected = rc.numerical_gradient(
-            lambda v, name=name: truncated_loss({**parameters, name: v}), parameters[name]
-        )
-        np.testing.assert_allclose(gradients["d" + name], expected, err_msg=name, **TOL)
+        loss_of = lambda v, name=name: truncated_loss({**parameters, name: v})  # noqa: E731
+        assert_gradient(gradients["d" + name], loss_of, parameters[name], name)
 
 
 def test_truncated_bptt_with_k_at_least_t_x_is_full_bptt():
