@@ -213,6 +213,7 @@ class Dashboard:
         self.redraws = 0
         self.layout_signature = self.drawn_signature = None
         self.layouts, self.static, self.backgrounds = {}, {}, {}
+        self.spare = []  # pixel arrays dropped from the caches, for the next snapshot to reuse
         self.write_png = _PngWriter()
         self.redraw()
         for control in controls.values():
@@ -249,8 +250,8 @@ class Dashboard:
         if background is None:
             background = self._draw_background()
         else:
-            self.canvas.restore_region(background)
-        _keep(self.backgrounds, view, background, self.cached_backgrounds)
+            self._restore(background)
+        self._keep(self.backgrounds, view, background, self.cached_backgrounds)
         for artist in self.dynamic:
             self.figure.draw_artist(artist)
         self.image.value = self.write_png(np.asarray(self.canvas.buffer_rgba()))
@@ -273,8 +274,7 @@ class Dashboard:
         self.layouts[self.layout_signature] = [
             (ax, ax.get_position(original=True), ax.get_position()) for ax in self.figure.axes
         ]
-        static = self.canvas.copy_from_bbox(self.figure.bbox)
-        _keep(self.static, self.layout_signature, static, self.cached_static)
+        self._keep(self.static, self.layout_signature, self._snapshot(), self.cached_static)
         self.drawn_signature = self.layout_signature
 
     def _restore_layout(self):
@@ -292,13 +292,36 @@ class Dashboard:
         static = self.static.pop(self.layout_signature, None)
         if static is None:
             self.canvas.draw()  # everything but the dynamic and the view artists
-            static = self.canvas.copy_from_bbox(self.figure.bbox)
+            static = self._snapshot()
         else:
-            self.canvas.restore_region(static)
-        _keep(self.static, self.layout_signature, static, self.cached_static)
+            self._restore(static)
+        self._keep(self.static, self.layout_signature, static, self.cached_static)
         for artist in artists:
             self.figure.draw_artist(artist)
-        return self.canvas.copy_from_bbox(self.figure.bbox)
+        return self._snapshot()
+
+    def _snapshot(self):
+        """A copy of the picture's pixels, (height, width, 4) uint8, in an array dropped from a
+        cache where one of the right shape is spare: a new array of several MB is paged in by the
+        operating system at every first visit (copying into a kept one takes a fifth of the
+        time)."""
+        pixels = np.asarray(self.canvas.buffer_rgba())
+        while self.spare:
+            kept = self.spare.pop()
+            if kept.shape == pixels.shape:
+                np.copyto(kept, pixels)
+                return kept
+        return pixels.copy()
+
+    def _restore(self, snapshot):
+        np.copyto(np.asarray(self.canvas.buffer_rgba()), snapshot)
+
+    def _keep(self, cache, key, snapshot, size):
+        """Put key last in the dict `cache` (the latest used) and drop the oldest beyond `size`;
+        the pixels dropped are kept as a spare for the next snapshot."""
+        cache[key] = snapshot
+        while len(cache) > size:
+            self.spare = [cache.pop(next(iter(cache)))]
 
     def _on_change(self, change):
         if self.messages.outputs:  # an earlier error message: this redraw replaces it
@@ -321,13 +344,6 @@ class Dashboard:
         # shown at its CSS size there too: a page without a kernel would show it twice as large
         width, height = (round(inches * self.css_dpi) for inches in self.figure.get_size_inches())
         return bundle, {"image/png": {"width": width, "height": height}}
-
-
-def _keep(cache, key, value, size):
-    """Put key last in the dict `cache` (the latest used) and drop the oldest beyond `size`."""
-    cache[key] = value
-    while len(cache) > size:
-        cache.pop(next(iter(cache)))
 
 
 LONGEST = 1000  # the largest max_T_x: ρ^T_x stays finite in float64 at every ρ a control allows
@@ -662,6 +678,7 @@ class VanishingDashboard(Dashboard):
             cell_backward, self.grad_ax, "with your rnn_cell_backward", legend
         )
         self.note = widgets.HTML()
+        self.colours = None  # (nonlinearity, colour limit) of the colour scale set
         dynamic = [self.state_image, self.norm_line, self.reference_line]
         extra = [self.note, *self.yours.extra]
         super().__init__(controls, figure, dynamic + self.yours.dynamic, extra)
@@ -685,18 +702,15 @@ class VanishingDashboard(Dashboard):
         largest = float(np.abs(a).max())
         if nonlinearity == "tanh":  # tanh keeps every value in [-1, 1]
             colour_limit = 1.0
-            norm = Normalize(-1.0, 1.0)
-            ticks, labels = [-1, -0.5, 0, 0.5, 1], ["−1", "−0.5", "0", "0.5", "1"]
             tick_width = 0
         else:  # a linear RNN's values can grow without bound: linear in [-1, 1], log beyond
             colour_limit = 10.0 ** max(0, math.ceil(math.log10(largest)))  # a whole decade
-            norm = SymLogNorm(linthresh=1.0, vmin=-colour_limit, vmax=colour_limit, base=10)
-            big = f"1e{round(math.log10(colour_limit))}"
-            ticks, labels = [-colour_limit, 0, colour_limit], [f"−{big}", "0", big]
-            tick_width = len(big)
+            tick_width = len(f"1e{round(math.log10(colour_limit))}")
         self.shown = {"a": a[:, 0, :]}  # (n_a, T_x)
-        plots.set_heatmap(self.state_image, self.shown["a"], norm)
-        self.colorbar.set_ticks(ticks, labels=labels)  # after the norm: a new norm resets them
+        if (nonlinearity, colour_limit) == self.colours:
+            plots.set_heatmap(self.state_image, self.shown["a"])  # on the same colour scale
+        else:
+            self._set_colour_scale(nonlinearity, colour_limit)
         limit = nice_limit(T_x)
         self.state_ax.set_xlim(0.5, limit + 0.5)
         self.state_ax.set_title(f"Hidden states, {nonlinearity} RNN")
@@ -720,6 +734,20 @@ class VanishingDashboard(Dashboard):
         # tick and colour-bar label widths; the titles name the nonlinearity; the legend
         self.layout_signature = (len(str(limit)), tick_width, nonlinearity, self.yours.drawn)
         return limit, y_limits, colour_limit
+
+    def _set_colour_scale(self, nonlinearity, colour_limit):
+        """Colour the hidden states on a new scale, and set the colour bar's ticks for it. Only
+        when the scale changes: a new norm makes the colour bar recompute itself (6 ms a move)."""
+        if nonlinearity == "tanh":
+            norm = Normalize(-1.0, 1.0)
+            ticks, labels = [-1, -0.5, 0, 0.5, 1], ["−1", "−0.5", "0", "0.5", "1"]
+        else:
+            norm = SymLogNorm(linthresh=1.0, vmin=-colour_limit, vmax=colour_limit, base=10)
+            big = f"1e{round(math.log10(colour_limit))}"
+            ticks, labels = [-colour_limit, 0, colour_limit], [f"−{big}", "0", big]
+        plots.set_heatmap(self.state_image, self.shown["a"], norm)
+        self.colorbar.set_ticks(ticks, labels=labels)  # after the norm: a new norm resets them
+        self.colours = (nonlinearity, colour_limit)
 
     def _your_problem(self, a, parameters):
         """The per-step gradient da (g at the last step, 0 before) and the caches of every step,

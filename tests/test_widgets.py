@@ -7,6 +7,7 @@ gradients, not with the rnn_core functions the dashboard calls.
 import base64
 import html.parser
 import io
+import math
 
 import numpy as np
 import pytest
@@ -147,6 +148,44 @@ def test_a_view_is_drawn_once_and_a_new_view_draws_only_its_own_artists(monkeypa
     assert drawn(150) == (1, view | dynamic)  # a tick label of 3 digits: the layout is solved
     assert drawn(40) == (0, dynamic)  # the layout of 2 digits was kept, and the view
     assert drawn(150) == (0, dynamic)
+
+
+def test_pictures_dropped_from_the_caches_are_reused_and_every_view_stays_whole():
+    dashboard = ForwardDashboard()
+    T_x = dashboard.controls["T_x"]
+    held = []  # every array the caches held, kept alive here so that none is counted twice
+    lengths = [1, 2, 3, 5, 8, 10, 12, 15, 20, 25, 30, 40, 60, 100]  # 14 time axes, 3 layouts
+    for value in [*lengths, *lengths[::-1]]:
+        T_x.value = value
+        assert_sharp_and_whole(dashboard, value)
+        for kept in (*dashboard.backgrounds.values(), *dashboard.static.values()):
+            if not any(kept is other for other in held):
+                held.append(kept)
+    assert len(dashboard.backgrounds) == dashboard.cached_backgrounds
+    # without reuse, every first visit and every layout would have left a new array behind
+    assert len(held) <= dashboard.cached_backgrounds + dashboard.cached_static + 1, len(held)
+
+
+def test_the_colour_scale_is_set_only_when_it_changes(monkeypatch):
+    dashboard = VanishingDashboard()
+    image = dashboard.state_image
+    norms = []
+    monkeypatch.setattr(image, "set_norm", counted(image.set_norm, norms))
+    controls = dashboard.controls
+    for value in (70, 80, 200):  # tanh: always [-1, 1]
+        controls["T_x"].value = value
+    assert norms == []
+    controls["nonlinearity"].value = "linear"
+    assert len(norms) == 1
+    for rho, T_x in ((0.5, 200), (1.5, 200), (1.5, 20)):  # the colour limit moves by decades
+        controls["rho"].value, controls["T_x"].value = rho, T_x
+        limit = float(image.norm.vmax)
+        largest = np.abs(dashboard.shown["a"]).max()
+        assert limit == 10.0 ** max(0, math.ceil(math.log10(largest))), (rho, T_x, limit)
+        assert_sharp_and_whole(dashboard, (rho, T_x))
+    controls["nonlinearity"].value = "tanh"
+    assert (image.norm.vmin, image.norm.vmax) == (-1.0, 1.0)
+    assert_sharp_and_whole(dashboard, "tanh")
 
 
 def test_a_toggle_solves_each_layout_once(monkeypatch):
