@@ -1,10 +1,13 @@
-"""Every notebook in JupyterLab, in a real browser: run from a fresh kernel, every control moved.
+"""Every notebook in JupyterLab, in a real browser; those with dashboards run from a fresh kernel,
+every control moved.
 
 nbval (the notebook tests) runs the kernel side only. This test opens each notebook the way a
-learner does: JupyterLab in Chromium, "Restart Kernel and Run All Cells", then every slider of every
-dashboard moved with the keyboard and every toggle clicked, checking that the picture changed
-exactly once and then stayed put. A screenshot of each notebook and of each of its dashboards is
-saved in `screenshots/` (ignored by git) for a person to look at.
+learner does, in JupyterLab in Chromium. A notebook with a dashboard gets "Restart Kernel and Run
+All Cells", then every slider of every dashboard is moved with the keyboard and every toggle
+clicked, checking that the picture changed exactly once and then stayed put. A notebook without
+one (its cells are nbval's to run) is checked as JupyterLab shows it: every cell with its stored
+execution count, every stored picture rendered, no error output. A screenshot of each notebook and
+of each of its dashboards is saved in `screenshots/` (ignored by git) for a person to look at.
 
 Needs Debian's Chromium at /usr/bin/chromium (`apt-get install chromium`; another path can be given
 in RNN_CORE_CHROMIUM) and the Python package playwright (in requirements-dev.txt). Without them the
@@ -28,6 +31,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+WITH_DASHBOARDS = [path for path in NOTEBOOKS if "Dashboard(" in path.read_text()]
+WITHOUT_DASHBOARDS = [path for path in NOTEBOOKS if path not in WITH_DASHBOARDS]
 SCREENSHOTS = ROOT / "screenshots"
 CHROMIUM = os.environ.get("RNN_CORE_CHROMIUM", "/usr/bin/chromium")
 REQUIRED = os.environ.get("RNN_CORE_REQUIRE_BROWSER") == "1"
@@ -275,18 +280,86 @@ def check_narrow_window(page, dashboards, stem):
         dashboard.screenshot(path=SCREENSHOTS / f"{stem}_dashboard_{i + 1}_1024px.png")
 
 
-def test_there_are_notebooks():
-    assert NOTEBOOKS, "no notebooks found in notebooks/"
-
-
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs_in_jupyterlab_and_its_dashboards_respond(lab, browser, notebook):
+def open_notebook(lab, browser, notebook, kernel=True):
+    """A new page with `notebook` open in JupyterLab, and its kernel idle (kernel=True) or not
+    waited for."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    try:
-        url = f"{lab['base']}/lab/tree/notebooks/{notebook.name}?reset&token={lab['token']}"
-        page.goto(url)
-        page.wait_for_selector(f"{PANEL} .jp-Cell", timeout=90_000)
+    url = f"{lab['base']}/lab/tree/notebooks/{notebook.name}?reset&token={lab['token']}"
+    page.goto(url)
+    page.wait_for_selector(f"{PANEL} .jp-Cell", timeout=90_000)
+    if kernel:
         page.wait_for_selector("text=| Idle", timeout=90_000)
+    return page
+
+
+CELLS_SHOWN = """async ([scroller, cells]) => {
+    const shown = {};
+    for (let step = 0, y = 0; step < 400; step++, y = scroller.scrollTop + scroller.clientHeight) {
+        scroller.scrollTo(0, y);
+        // two frames: the cells that came into view are put in the page and rendered
+        for (let frame = 0; frame < 2; frame++) {
+            await new Promise(resolve => requestAnimationFrame(resolve));
+        }
+        for (const cell of scroller.querySelectorAll(".jp-Cell")) {
+            const prompt = cell.querySelector(".jp-CodeCell .jp-InputArea-prompt");
+            shown[cell.dataset.windowedListIndex] = [
+                cell.classList.contains("jp-CodeCell") ? prompt.textContent : null,
+                cell.querySelectorAll(".jp-RenderedImage img").length,
+                cell.querySelectorAll("[data-mime-type='application/vnd.jupyter.stderr']").length,
+            ];
+        }
+        if (Object.keys(shown).length >= cells) {  // at the end, some cells' heights were guesses
+            break;
+        }
+    }
+    scroller.scrollTo(0, 0);  // back to the top, for the screenshot
+    return Object.keys(shown).map(Number).sort((a, b) => a - b).map(i => shown[i]);
+}"""
+
+
+def every_cell_as_shown(page, cells):
+    """[(prompt text or None for a text cell, pictures, stderr outputs)] of every cell, in order,
+    once all `cells` have been seen (or fewer, after 400 windows). JupyterLab puts only the cells
+    near the viewport in the page: the notebook is scrolled from top to bottom, a window at a
+    time, and each cell read while it is there."""
+    scroller = page.locator(f"{PANEL} .jp-WindowedPanel-outer").element_handle()
+    return page.evaluate(CELLS_SHOWN, [scroller, cells])
+
+
+def test_there_are_notebooks_and_dashboards():
+    assert NOTEBOOKS, "no notebooks found in notebooks/"
+    assert WITH_DASHBOARDS, "no notebook in notebooks/ shows a dashboard"
+
+
+@pytest.mark.parametrize("notebook", WITHOUT_DASHBOARDS, ids=[p.stem for p in WITHOUT_DASHBOARDS])
+def test_notebook_without_a_dashboard_opens_in_jupyterlab_with_its_outputs(lab, browser, notebook):
+    """A notebook without widgets is opened and its stored outputs shown, not run again: running
+    it is nbval's part (the same kernel, the same outputs compared); what only the browser shows is
+    how JupyterLab renders them."""
+    cells = json.loads(notebook.read_text())["cells"]
+    counts = [f"[{c['execution_count']}]:" for c in cells if c["cell_type"] == "code"]
+    images = sum(
+        "image/png" in output.get("data", {}) for c in cells for output in c.get("outputs", [])
+    )
+    page = open_notebook(lab, browser, notebook, kernel=False)
+    try:
+        shown = every_cell_as_shown(page, len(cells))
+        assert len(shown) == len(cells), (len(shown), len(cells))
+        assert [prompt.strip() for prompt, *_ in shown if prompt is not None] == counts
+        assert sum(pictures for _, pictures, _ in shown) == images
+        assert sum(errors for *_, errors in shown) == 0, "a stored output went to stderr"
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.set_viewport_size(NARROW)
+        page.screenshot(path=SCREENSHOTS / f"{notebook.stem}_1024px.png")
+    finally:
+        page.close()
+        shut_down_kernels(lab)
+
+
+@pytest.mark.parametrize("notebook", WITH_DASHBOARDS, ids=[p.stem for p in WITH_DASHBOARDS])
+def test_notebook_runs_in_jupyterlab_and_its_dashboards_respond(lab, browser, notebook):
+    page = open_notebook(lab, browser, notebook)
+    try:
         cells = run_all_cells(page)
         assert cells > 0
         errors = page.locator(f"{PANEL} [data-mime-type='application/vnd.jupyter.stderr']")
