@@ -209,7 +209,8 @@ def wait_quiet(page, before, timeout_s=TIMEOUT_S):
 def events_of_a_dashboard(page, dashboard, presses):
     """Drive every control; yield (control label, kind, do) for each event, in order."""
     for slider in dashboard.locator(".widget-slider").all():
-        label = slider.locator(".widget-label").inner_text()
+        # textContent: the innerText of a label not yet laid out (below the viewport) is empty
+        label = slider.locator(".widget-label").text_content().strip()
         handle = slider.locator(".noUi-handle")
 
         def press(key, handle=handle):
@@ -223,7 +224,7 @@ def events_of_a_dashboard(page, dashboard, presses):
             key = "ArrowLeft" if i % 2 == 0 else "ArrowRight"
             yield label, "at max", lambda press=press, key=key: press(key)
     for buttons in dashboard.locator(".widget-toggle-buttons").all():
-        label = buttons.locator(".widget-label").inner_text() or "toggle"
+        label = buttons.locator(".widget-label").text_content().strip() or "toggle"
         for _ in range(presses):
             idle = buttons.locator("button:not(.mod-active)").first
             yield label, "click", lambda idle=idle: idle.click()

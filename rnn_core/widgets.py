@@ -214,6 +214,7 @@ class Dashboard:
         self.layout_signature = self.drawn_signature = None
         self.layouts, self.static, self.backgrounds = {}, {}, {}
         self.spare = []  # pixel arrays dropped from the caches, for the next snapshot to reuse
+        self.marked = []  # the view artists left out of the static part drawn last
         self.write_png = _PngWriter()
         self.redraw()
         for control in controls.values():
@@ -235,11 +236,25 @@ class Dashboard:
         raise NotImplementedError
 
     def view_artists(self):
-        """The artists that differ between views (an axis whose limits move); none by default."""
+        """The artists that differ between views (an axis whose limits move); none by default.
+        The list may depend on the layout signature, not on anything else: what it leaves out is
+        drawn once per layout, in the layout's static part."""
         return []
+
+    def _mark_view_artists(self):
+        """Leave this layout's view artists out of the static part (animated), and only them."""
+        artists = self.view_artists()
+        for artist in self.marked:
+            if not any(artist is other for other in artists):
+                artist.set_animated(False)
+        for artist in artists:
+            artist.set_animated(True)
+        self.marked = artists
+        return artists
 
     def redraw(self):
         key = self.update()
+        self._mark_view_artists()  # (before anything is drawn, and for a full draw in the tests)
         signature = self.layout_signature
         if signature not in self.layouts:
             self._solve_layout()
@@ -266,8 +281,6 @@ class Dashboard:
         """Solve the layout for the labels of the current view, keep it, and keep the figure
         without its view artists as this layout's static part (the layout engine measures the
         animated artists too, it only does not draw them)."""
-        for artist in self.view_artists():
-            artist.set_animated(True)
         self.figure.set_layout_engine("constrained")
         self.canvas.draw()
         self.figure.set_layout_engine("none")  # solving it at every draw costs a draw
@@ -286,9 +299,7 @@ class Dashboard:
 
     def _draw_background(self):
         """The picture of the current view without its dynamic artists."""
-        artists = self.view_artists()
-        for artist in artists:
-            artist.set_animated(True)  # a legend made since the static part was drawn, say
+        artists = self.marked
         static = self.static.pop(self.layout_signature, None)
         if static is None:
             self.canvas.draw()  # everything but the dynamic and the view artists
@@ -684,7 +695,10 @@ class VanishingDashboard(Dashboard):
         super().__init__(controls, figure, dynamic + self.yours.dynamic, extra)
 
     def view_artists(self):
-        return [self.state_ax.xaxis, self.grad_ax.xaxis, self.grad_ax.yaxis, self.colorbar.ax]
+        axes = [self.state_ax.xaxis, self.grad_ax.xaxis, self.grad_ax.yaxis]
+        if self.controls["nonlinearity"].value == "tanh":  # its colour bar is always −1 … 1
+            return axes  # (the nonlinearity is in the layout signature)
+        return [*axes, self.colorbar.ax]
 
     def update(self):
         rho, T_x, nonlinearity = (self.controls[k].value for k in ("rho", "T_x", "nonlinearity"))

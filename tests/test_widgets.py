@@ -190,6 +190,46 @@ def test_the_colour_scale_is_set_only_when_it_changes(monkeypatch):
     assert_sharp_and_whole(dashboard, "tanh")
 
 
+def assert_region_as_drawn_whole(dashboard, ax, where):
+    """Inside the axes `ax` (a colour bar, say: too small for assert_sharp_and_whole's 1%), the
+    picture is what matplotlib draws of the whole figure."""
+    shown = decoded(dashboard.png)
+    box = ax.get_window_extent()
+    height = shown.shape[0]  # window coordinates count from the bottom, rows from the top
+    rows = slice(round(height - box.y1), round(height - box.y0))
+    columns = slice(round(box.x0), round(box.x1))
+    whole = full_draw(dashboard)[rows, columns].astype(int)
+    different = np.abs(shown[rows, columns].astype(int) - whole).max(axis=2) > 40
+    assert different.mean() < 0.01, (where, different.mean())
+
+
+def test_the_tanh_colour_bar_is_drawn_once_per_layout_the_linear_one_with_each_view(monkeypatch):
+    dashboard = VanishingDashboard()
+    drawn_artists = []
+    monkeypatch.setattr(
+        dashboard.figure, "draw_artist", counted(dashboard.figure.draw_artist, drawn_artists)
+    )
+    controls, colour_bar = dashboard.controls, dashboard.colorbar.ax
+
+    def drawn(name, value):
+        drawn_artists.clear()
+        controls[name].value = value
+        return {artist for (artist,) in drawn_artists}
+
+    assert dashboard.grad_ax.xaxis in drawn("T_x", 150)  # a new view: a time axis to 150
+    assert colour_bar not in drawn("T_x", 190)  # to 200: under tanh it is always −1 … 1
+    assert_region_as_drawn_whole(dashboard, colour_bar, "tanh")
+    for rho, T_x in ((1.2, 190), (1.5, 150)):  # linear: the colour bar's decades move
+        controls["nonlinearity"].value = "linear"
+        assert colour_bar in drawn("rho", rho) | drawn("T_x", T_x)
+        assert_region_as_drawn_whole(dashboard, colour_bar, ("linear", rho, T_x))
+        assert_sharp_and_whole(dashboard, ("linear", rho, T_x))
+        controls["nonlinearity"].value = "tanh"
+        assert colour_bar not in drawn("T_x", T_x - 100)
+        assert_region_as_drawn_whole(dashboard, colour_bar, ("tanh", rho, T_x - 100))
+        assert_sharp_and_whole(dashboard, ("tanh", rho, T_x - 100))
+
+
 def test_a_toggle_solves_each_layout_once(monkeypatch):
     dashboard = VanishingDashboard()
     full_draws = []
