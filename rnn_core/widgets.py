@@ -41,6 +41,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import Normalize, SymLogNorm
+from matplotlib.image import AxesImage
 from matplotlib.ticker import FixedLocator, LogLocator, MaxNLocator, NullLocator
 
 from . import plots
@@ -282,7 +283,7 @@ class Dashboard:
         without its view artists as this layout's static part (the layout engine measures the
         animated artists too, it only does not draw them)."""
         self.figure.set_layout_engine("constrained")
-        self.canvas.draw()
+        self._draw_static()
         self.figure.set_layout_engine("none")  # solving it at every draw costs a draw
         self.layouts[self.layout_signature] = [
             (ax, ax.get_position(original=True), ax.get_position()) for ax in self.figure.axes
@@ -302,7 +303,7 @@ class Dashboard:
         artists = self.marked
         static = self.static.pop(self.layout_signature, None)
         if static is None:
-            self.canvas.draw()  # everything but the dynamic and the view artists
+            self._draw_static()
             static = self._snapshot()
         else:
             self._restore(static)
@@ -310,6 +311,19 @@ class Dashboard:
         for artist in artists:
             self.figure.draw_artist(artist)
         return self._snapshot()
+
+    def _draw_static(self):
+        """Draw everything but the dynamic and the view artists (they are animated). matplotlib
+        before 3.11 draws an animated image all the same: the dynamic images are hidden here, or
+        the static part would keep a heatmap that shows wherever a later, narrower one ends."""
+        images = [a for a in self.dynamic if isinstance(a, AxesImage) and a.get_visible()]
+        for image in images:
+            image.set_visible(False)
+        try:
+            self.canvas.draw()
+        finally:
+            for image in images:
+                image.set_visible(True)
 
     def _snapshot(self):
         """A copy of the picture's pixels, (height, width, 4) uint8, in an array dropped from a

@@ -230,6 +230,15 @@ def test_the_tanh_colour_bar_is_drawn_once_per_layout_the_linear_one_with_each_v
         assert_sharp_and_whole(dashboard, ("tanh", rho, T_x - 100))
 
 
+@pytest.mark.parametrize("make_dashboard", [ForwardDashboard, VanishingDashboard])
+def test_a_shorter_sequence_on_the_same_time_axis_leaves_no_cells_of_a_longer_one(make_dashboard):
+    dashboard = make_dashboard()
+    T_x = dashboard.controls["T_x"]
+    T_x.value = 100  # a new layout (3-digit ticks): its static part is drawn with 100 columns
+    T_x.value = 81  # the same time axis, to 100: columns 82 … 100 must be empty
+    assert_sharp_and_whole(dashboard, 81)
+
+
 def test_a_toggle_solves_each_layout_once(monkeypatch):
     dashboard = VanishingDashboard()
     full_draws = []
