@@ -14,6 +14,14 @@ Each repeat runs both loops for `--steps` steps, in turn (interleaved, so that a
 machine hits both); the figure is the wall-clock time of the whole call divided by the steps. The
 script prints the median and the min-max over the repeats, the ratio train / reference (goal: at
 most 0.5) and, at the end, one JSON line with every figure. Run it with one BLAS thread.
+
+Where a step's time goes (`--profile`): the parts of one `train` step timed one by one, with the
+functions `train` calls (the batch, the fused loss and gradients with its forward pass apart,
+clipping, Adagrad), and the matrix products of both loops, each product timed alone at its own
+shape (on contiguous arrays) and counted as often as the loop runs it. The products are the work
+neither loop can skip; their time in `train`, divided by the reference's whole step, is as low
+as the ratio can go with these products (the rest of `train`'s step is its elementwise work and
+Python's calls).
 """
 
 import argparse
@@ -28,7 +36,9 @@ import numpy as np
 
 import rnn_core
 from rnn_core.corpus import build_vocabulary, encode, load_corpus, make_batch
-from rnn_core.training import train
+from rnn_core.fused import _fused_forward, _fused_loss_and_gradients
+from rnn_core.optimizers import Adagrad, _clip_in_place
+from rnn_core.training import _random_windows, train
 
 # (n_a, T_x, m): notebook 05's, a larger one, and min-char-rnn's own (100 units, 25 steps, m = 1)
 SHAPES = [(64, 25, 16), (128, 25, 32), (100, 25, 1)]
@@ -88,10 +98,107 @@ def train_losses(text, n_a, T_x, m, steps):
     return train(text, n_a=n_a, T_x=T_x, m=m, steps=steps).losses
 
 
+def products(n_y, n_a, T_x, m):
+    """The matrix products of one training step, (left shape, right shape, how many), of train's
+    fused path and of the reference loop. The fused path's dWax is a product too (with a one-hot
+    matrix it builds, rnn_core.embedding), and its Wax x⟨t⟩ a gather, not a product."""
+    K = T_x * m  # the columns of every step of the batch at once
+    step = ((n_a, n_a), (n_a, m), 2 * T_x)  # Waa a⟨t-1⟩ forward, Waaᵀ dz⟨t⟩ backward
+    fused = [
+        step,
+        ((n_y, n_a), (n_a, K), 1),  # the logits, Wya a⟨t⟩ for every t
+        ((n_y, K), (K, n_a), 1),  # dWya
+        ((n_a, n_y), (n_y, K), 1),  # Wyaᵀ dlogits for every t
+        ((n_a, K), (K, n_a), 1),  # dWaa
+        ((n_a, K), (K, n_y), 1),  # dWax (the scatter-add as a product)
+    ]
+    reference = [
+        step,
+        ((n_a, n_y), (n_y, m), T_x),  # Wax x⟨t⟩
+        ((n_a, m), (m, n_y), T_x),  # dWax += dh_raw x⟨t⟩ᵀ
+        ((n_y, n_a), (n_a, m), T_x),  # the logits of step t
+        ((n_y, m), (m, n_a), T_x),  # dWya += dy hᵀ
+        ((n_a, n_y), (n_y, m), T_x),  # Wyaᵀ dy
+        ((n_a, m), (m, n_a), T_x),  # dWaa += dh_raw h⟨t-1⟩ᵀ
+    ]
+    return fused, reference
+
+
+def median_seconds(function, calls, repeats):
+    """The median over `repeats` of the time of one call, each repeat timing `calls` calls."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(calls):
+            function()
+        times.append((time.perf_counter() - start) / calls)
+    return statistics.median(times)
+
+
+def products_seconds(shapes, repeats):
+    """Seconds of the products of one step: each (left, right, count) timed alone, times count."""
+    rng = np.random.default_rng(0)
+    total = 0.0
+    for left, right, count in shapes:
+        a, b = rng.standard_normal(left), rng.standard_normal(right)
+        out = np.empty((left[0], right[1]))
+        total += count * median_seconds(partial(np.matmul, a, b, out=out), 200, repeats)
+    return total
+
+
+def profile(text, n_a, T_x, m, repeats):
+    """The parts of one train step and the products of both loops, in seconds (a dict)."""
+    chars, char_to_index = build_vocabulary(text)
+    n_y = len(chars)
+    data = encode(text, char_to_index)
+    parameters = rnn_core.initialize_parameters(n_y, n_a, n_y, seed=0)
+    rng = np.random.default_rng(0)
+    window = _random_windows(data, m, T_x, rng)  # (m, T_x + 1)
+    x, y, a0 = window[:, :-1], window[:, 1:], np.zeros((n_a, m))
+    _, gradients, _ = _fused_loss_and_gradients(x, y, a0, parameters)
+    keys = [k for k in gradients if k.startswith(("dW", "db"))]
+    optimizer = Adagrad(0.1)
+    calls = 200
+    parts = {
+        "batch (_random_windows)": partial(_random_windows, data, m, T_x, rng),
+        "forward pass (_fused_forward)": partial(_fused_forward, x, a0, parameters),
+        "loss and gradients (forward included)": partial(
+            _fused_loss_and_gradients, x, y, a0, parameters, gradients
+        ),
+        "clipping (_clip_in_place)": partial(_clip_in_place, gradients, keys, np.inf),
+        "Adagrad (_step_in_place)": partial(optimizer._step_in_place, parameters, gradients),
+    }
+    seconds = {name: median_seconds(part, calls, repeats) for name, part in parts.items()}
+    fused, reference = products(n_y, n_a, T_x, m)
+    seconds["train's products"] = products_seconds(fused, repeats)
+    seconds["reference's products"] = products_seconds(reference, repeats)
+    return seconds
+
+
+def print_profile(n_a, T_x, m, seconds, median):
+    """The profile of one shape, against the median step times of both loops measured above."""
+    step, reference = median["train"], median["reference"]
+    others = ("batch", "loss and gradients", "clipping", "Adagrad")
+    parts = sum(t for name, t in seconds.items() if name.startswith(others))
+    print(f"  where a step goes at {(n_a, T_x, m)}, µs (each part timed alone, median):")
+    for name, t in seconds.items():
+        print(f"    {name:40s} {t * 1e6:8.1f}")
+    print(f"    {'train step (above), the parts add to':40s} {step * 1e6:8.1f} {parts * 1e6:8.1f}")
+    own, theirs = seconds["train's products"], seconds["reference's products"]
+    print(
+        f"    train's products are {own / step:.0%} of its step, the reference's "
+        f"{theirs / reference:.0%} of its; the ratio cannot go below train's products / "
+        f"the reference's step = {own / reference:.3f} with these products"
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7, help="interleaved rounds per shape")
     parser.add_argument("--steps", type=int, default=200, help="training steps per round")
+    parser.add_argument(
+        "--profile", action="store_true", help="also time the parts of a step and the products"
+    )
     args = parser.parse_args()
     text = load_corpus("sonnets")
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "unset")
@@ -154,6 +261,10 @@ def main():
                 "max_relative_loss_difference": difference,
             }
         )
+        if args.profile:
+            seconds = profile(text, n_a, T_x, m, args.repeats)
+            print_profile(n_a, T_x, m, seconds, median)
+            figures["shapes"][-1]["profile_s"] = seconds
     worst = max(shape["ratio"] for shape in figures["shapes"])
     print(f"worst ratio train / reference: {worst:.3f} (goal: at most 0.5)")
     print(json.dumps(figures))
