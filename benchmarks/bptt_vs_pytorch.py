@@ -21,6 +21,11 @@ same process, interleaved with the other calls) and prints which fraction of tha
 rate rnn_loss_and_gradients reaches. The FLOPs of one call are counted from the products it does,
 2 * (rows) * (columns) * (inner size) for each (`flops_of_call`). The last line is one JSON
 object with every figure.
+
+Where a call goes (`--profile`), at the two larger shapes: every product of the call timed alone
+at its shape (benchmarks/products.py), the time loop's own products apart from the others, and
+what remains of the call's median: its elementwise work (tanh, the softmax, sums, copies) and
+Python's calls. The products' FLOPs over their time bound the rate the whole call can reach.
 """
 
 import os
@@ -37,6 +42,7 @@ import tracemalloc
 from functools import partial
 
 import numpy as np
+from products import median_seconds, product_flops, products_seconds
 
 import rnn_core
 from rnn_core import fused
@@ -57,9 +63,55 @@ def flops_of_call(n_x, n_a, n_y, m, T_x):
     that is 2 C (3 n_a n_x + 3 n_a² + 3 n_y n_a) = 6 T_x m (n_a n_x + n_a² + n_y n_a): notebook
     06's formula (6). The elementwise work (tanh, the softmax) is not counted.
     """
+    flops = sum(product_flops(*product) for product in products_of_call(n_x, n_a, n_y, m, T_x))
+    assert flops == 6 * T_x * m * (n_a * n_x + n_a * n_a + n_y * n_a)  # the formula above
+    return flops
+
+
+def products_of_call(n_x, n_a, n_y, m, T_x):
+    """The products of one call as (left shape, right shape, count), the time loop's first."""
     C = T_x * m
-    weights = n_a * n_x + n_a * n_a + n_y * n_a
-    return 6 * C * weights
+    return [
+        ((n_a, n_a), (n_a, m), 2 * T_x),  # Waa a⟨t-1⟩ forward, Waaᵀ dz⟨t⟩ backward: in the loops
+        ((n_a, n_x), (n_x, C), 1),  # Wax X
+        ((n_y, n_a), (n_a, C), 1),  # Wya A
+        ((n_y, C), (C, n_a), 1),  # dWya
+        ((n_a, n_y), (n_y, C), 1),  # Wyaᵀ DLOGITS
+        ((n_a, C), (C, n_a), 1),  # dWaa
+        ((n_a, C), (C, n_x), 1),  # dWax
+        ((n_x, n_a), (n_a, C), 1),  # dx = Waxᵀ DZ
+    ]
+
+
+def print_profile(shape, call_seconds, gemm_rate, repeats):
+    """Where one call's median time goes: the loop's products, the others, the rest (a dict)."""
+    products = products_of_call(*shape)
+    seconds = products_seconds(products, repeats)
+    loop, others = seconds[0], sum(seconds[1:])
+    loop_flops = product_flops(*products[0])
+    other_flops = sum(product_flops(*product) for product in products[1:])
+    rest = call_seconds - loop - others
+    print(f"  where a call goes at {shape}, ms (each product timed alone, median):")
+    rows = [
+        (
+            f"in the time loops: {products[0][2]} of {products[0][0]} @ {products[0][1]}",
+            loop,
+            loop_flops,
+        ),
+        ("the other 7 products, one each", others, other_flops),
+    ]
+    for name, t, flops in rows:
+        print(
+            f"    {name:48s} {t * 1e3:8.2f}  {flops / t / 1e9:5.1f} GFLOP/s "
+            f"({flops / t / gemm_rate:.2f} of the {GEMM_SIZE}³ product's)"
+        )
+    print(f"    {'the rest (elementwise work, copies, checks)':48s} {rest * 1e3:8.2f}")
+    bound = (loop_flops + other_flops) / (loop + others) / gemm_rate
+    print(
+        f"    the call {call_seconds * 1e3:.2f}; with these products alone it would reach "
+        f"{bound:.2f} of the {GEMM_SIZE}³ product's rate"
+    )
+    return {"loop_products_s": loop, "other_products_s": others, "rest_s": rest}
 
 
 def torch_runner(torch, x, y, a0, parameters):
@@ -131,6 +183,9 @@ def summary(values):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=9, help="timed rounds per shape")
+    parser.add_argument(
+        "--profile", action="store_true", help="also time each product at the two larger shapes"
+    )
     args = parser.parse_args()
     faults = {}  # before torch is imported: see the docstring
     for shape in SHAPES:
@@ -210,6 +265,12 @@ def main():
                 f"{gemm_rate / 1e9:.1f} GFLOP/s: fraction {fraction:.2f} (goal: at least 0.90)"
             )
             record.update(flops_per_call=flops, gemm_flops_per_s=gemm_rate, gemm_fraction=fraction)
+        if args.profile and shape in SHAPES[2:]:
+            if "gemm" not in t:  # the 1024³ rate, for the profile of the smaller shape too
+                t["gemm"] = median_seconds(partial(np.matmul, A, B, out=C), 1, args.repeats)
+            record["profile"] = print_profile(
+                shape, t["fused"], 2 * GEMM_SIZE**3 / t["gemm"], args.repeats
+            )
         figures["shapes"].append(record)
     smaller = [record["ratio_rnn_core_torch"] for record in figures["shapes"][:-1]]
     print(

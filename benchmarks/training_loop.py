@@ -33,6 +33,7 @@ import time
 from functools import partial
 
 import numpy as np
+from products import median_seconds, products_seconds
 
 import rnn_core
 from rnn_core.corpus import build_vocabulary, encode, load_corpus, make_batch
@@ -124,28 +125,6 @@ def products(n_y, n_a, T_x, m):
     return fused, reference
 
 
-def median_seconds(function, calls, repeats):
-    """The median over `repeats` of the time of one call, each repeat timing `calls` calls."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(calls):
-            function()
-        times.append((time.perf_counter() - start) / calls)
-    return statistics.median(times)
-
-
-def products_seconds(shapes, repeats):
-    """Seconds of the products of one step: each (left, right, count) timed alone, times count."""
-    rng = np.random.default_rng(0)
-    total = 0.0
-    for left, right, count in shapes:
-        a, b = rng.standard_normal(left), rng.standard_normal(right)
-        out = np.empty((left[0], right[1]))
-        total += count * median_seconds(partial(np.matmul, a, b, out=out), 200, repeats)
-    return total
-
-
 def profile(text, n_a, T_x, m, repeats):
     """The parts of one train step and the products of both loops, in seconds (a dict)."""
     chars, char_to_index = build_vocabulary(text)
@@ -170,8 +149,8 @@ def profile(text, n_a, T_x, m, repeats):
     }
     seconds = {name: median_seconds(part, calls, repeats) for name, part in parts.items()}
     fused, reference = products(n_y, n_a, T_x, m)
-    seconds["train's products"] = products_seconds(fused, repeats)
-    seconds["reference's products"] = products_seconds(reference, repeats)
+    seconds["train's products"] = sum(products_seconds(fused, repeats))
+    seconds["reference's products"] = sum(products_seconds(reference, repeats))
     return seconds
 
 
