@@ -1028,7 +1028,8 @@ class GatedDashboard(Dashboard):
             with np.errstate(over="ignore", under="ignore"):
                 self.yours.update(t, lstm_a, self.g, caches)
         limit = nice_limit(T_x)
-        y_limits = decade_limits(np.concatenate(list(self.norms.values())))
+        # whole decades, further out as in notebook 04: the axis moves at a few lengths only
+        y_limits = _round_decades(decade_limits(np.concatenate(list(self.norms.values()))))
         self.ax.set_xlim(0.5, limit + 0.5)
         self.ax.set_ylim(*y_limits)
         # tick label widths; the legend, which lists the × marks while they are drawn

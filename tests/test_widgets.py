@@ -808,3 +808,37 @@ def test_the_vanishing_gradient_axis_moves_at_a_few_round_decades():
     assert _round_decades((1e-16, 1e37)) == (1e-20, 1e40)  # out to the next: 20, 40
     assert _round_decades((1e-1, 1e1)) == (1e-1, 1e1)
     assert _round_decades((1e-308, 1e300)) == (1e-308, 1e300)  # not beyond float64's range
+
+
+# log10 of the ends a gradient axis may take: 0 to 10, then 12, 15, 20, 25, 30, 40, 50, 60, 80,
+# 100, ... (written out here, not computed by nice_limit), and float64's 308
+ROUND_EXPONENTS = {*range(11), 12, 15, 20, 25, 30, 40, 50, 60, 80, 100, 120, 150, 200, 250, 300}
+ROUND_EXPONENTS.add(308)
+
+
+@pytest.mark.parametrize("make_dashboard", [VanishingDashboard, GatedDashboard])
+def test_the_gradient_axis_ends_at_round_decades_and_holds_every_line_at_each_length(
+    make_dashboard,
+):
+    dashboard = make_dashboard()
+    ax = dashboard.grad_ax if make_dashboard is VanishingDashboard else dashboard.ax
+    slider = dashboard.controls["T_x"]
+    axes = set()
+    for T_x in [*range(slider.min, slider.max, 3), slider.max]:  # each move draws: every third
+        slider.value = T_x
+        low, high = ax.get_ylim()
+        exponents = [round(math.log10(low)), round(math.log10(high))]
+        assert (low, high) == (10.0 ** exponents[0], 10.0 ** exponents[1]), (T_x, low, high)
+        assert {-exponents[0], exponents[1]} <= ROUND_EXPONENTS | {-e for e in ROUND_EXPONENTS}
+        for line in ax.get_lines():
+            y = np.asarray(line.get_ydata(), dtype=float)
+            y = y[np.isfinite(y) & (y >= np.finfo(np.float64).tiny)]
+            assert low < y.min() and y.max() < high, (T_x, line.get_label(), low, high)
+        axes.add((low, high))
+    # 67 lengths, and the lowest line falls by 40 to 50 decades: a new axis (a slower, first-visit
+    # draw) only at each round exponent down to the deepest (1 to 10, then 12, 15, 20, ...), not
+    # at every decade a line crosses (the upper end may move once)
+    deepest = max(-round(math.log10(low)) for low, _ in axes)
+    assert deepest >= 30  # the sweep does reach far down
+    rounds = [e for e in ROUND_EXPONENTS if 1 <= e <= deepest]
+    assert len(axes) <= len(rounds) + 1, sorted(axes)
