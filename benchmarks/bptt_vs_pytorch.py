@@ -33,6 +33,7 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy starts OpenBLAS's threads
 
 import argparse
+import importlib.util
 import json
 import platform
 import resource
@@ -40,12 +41,30 @@ import statistics
 import time
 import tracemalloc
 from functools import partial
+from pathlib import Path
 
 import numpy as np
-from products import median_seconds, product_flops, products_seconds
 
 import rnn_core
 from rnn_core import fused
+
+
+def sibling(name):
+    """The module benchmarks/NAME.py, loaded from this file's folder: also when this file is run
+    with runpy.run_path (notebook 06 does, for torch_runner), where that folder is not on sys.path
+    (and is not added to it)."""
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+products = sibling("products")
+median_seconds, product_flops, products_seconds = (
+    products.median_seconds,
+    products.product_flops,
+    products.products_seconds,
+)
 
 SHAPES = [(3, 5, 2, 10, 4), (27, 50, 27, 1, 25), (64, 128, 64, 32, 100), (256, 512, 256, 64, 50)]
 GEMM_SIZE = 1024
