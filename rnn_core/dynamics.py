@@ -83,20 +83,21 @@ def gradient_norms(da_total):
 def hidden_states(x, a0, parameters, nonlinearity="tanh"):
     """Hidden states a_1 … a_T of shape (n_a, m, T_x), with tanh (rnn_core's cell) or linear.
 
-    The linear RNN a_t = Wax x_t + Waa a_{t-1} + ba is the same recurrence without the squashing;
-    only the output layer is not needed here.
+    The tanh RNN is the recurrence of rnn_core's cell, a_t = tanh(Wax x_t + Waa a_{t-1} + ba),
+    computed as the cell computes it (the same numbers as `rnn_forward`'s a, to the last bit)
+    without the output layer, which is not needed here. The linear RNN a_t = Wax x_t +
+    Waa a_{t-1} + ba is the same recurrence without the squashing.
     """
     choose("nonlinearity", nonlinearity, NONLINEARITIES)
     parameters, sizes = check_parameters(parameters)
     x = check_array("x", x, ("n_x", "m", "T_x"), sizes)
     a0 = check_array("a0", a0, ("n_a", "m"), sizes)
-    if nonlinearity == "tanh":
-        return _rnn_forward(x, a0, parameters)[0]
     Wax, Waa, ba = parameters["Wax"], parameters["Waa"], parameters["ba"]
     a = np.zeros((a0.shape[0], *x.shape[1:]), dtype=np.result_type(x, a0, Wax, Waa, ba))
     a_t = a0
     for t in range(x.shape[2]):
-        a_t = Wax @ x[:, :, t] + Waa @ a_t + ba  # no tanh
+        z = Wax @ x[:, :, t] + Waa @ a_t + ba  # the cell's pre-activation, in the cell's order
+        a_t = np.tanh(z) if nonlinearity == "tanh" else z
         a[:, :, t] = a_t
     return a
 
