@@ -704,6 +704,7 @@ class VanishingDashboard(Dashboard):
         )
         self.note = widgets.HTML()
         self.colours = None  # (nonlinearity, colour limit) of the colour scale set
+        self.reaches = {}  # (ρ, nonlinearity, T_x) -> both lines' smallest and largest value
         dynamic = [self.state_image, self.norm_line, self.reference_line]
         extra = [self.note, *self.yours.extra]
         super().__init__(controls, figure, dynamic + self.yours.dynamic, extra)
@@ -753,7 +754,10 @@ class VanishingDashboard(Dashboard):
             self.yours.update(t, norms, *self._your_problem(a, parameters))
         else:
             self.yours.skip("is drawn for the tanh RNN only: it is the backward of a tanh cell.")
-        y_limits = _round_decades(decade_limits(np.concatenate([norms, reference])))
+        # The gradient's axis holds the lines of the longest sequence this time axis shows too, so
+        # that it moves with the time axis, not at other lengths (each move is a first visit)
+        reach = self._reach(rho, nonlinearity, limit, parameters, a)
+        y_limits = _round_decades(decade_limits(np.concatenate([norms, reference, reach])))
         self.grad_ax.set_xlim(0.5, limit + 0.5)
         self.grad_ax.set_ylim(*y_limits)
         self.grad_ax.set_title(
@@ -762,6 +766,44 @@ class VanishingDashboard(Dashboard):
         # tick and colour-bar label widths; the titles name the nonlinearity; the legend
         self.layout_signature = (len(str(limit)), tick_width, nonlinearity, self.yours.drawn)
         return limit, y_limits, colour_limit
+
+    def _reach(self, rho, nonlinearity, limit, parameters, a):
+        """The smallest and largest value, (2,), of both lines over every sequence length that
+        is shown on the time axis to `limit`: the gradient's axis holds them all, so that it
+        stays put while T_x moves on one time axis (a move of it is a slower, first-visit draw).
+        Kept for each (ρ, nonlinearity, limit): a sweep over T_x asks for the same few again.
+
+        The lengths T share one run of the hidden states (the first T of the longest), and go
+        back together as the columns of one batch, each sequence placed at the end of the
+        batch's time axis, so that its last step is the batch's last (the steps before its start
+        are zeros, gone through after its own: they change nothing in it). a: the hidden states
+        of the current T_x, (n_a, 1, T_x), which the longest run continues."""
+        key = (rho, nonlinearity, limit)
+        if key in self.reaches:
+            return self.reaches[key]
+        if len(self.reaches) >= 256:  # a long session of many settings: start again
+            self.reaches.clear()
+        longest = min(limit, self.x.shape[2])
+        lengths = [T for T in range(1, longest + 1) if nice_limit(T) == limit]  # T, ..., longest
+        if a.shape[2] < longest:  # the same steps as one run from a⟨0⟩: the recurrence goes on
+            rest = hidden_states(self.x[:, :, a.shape[2] : longest], a[:, :, -1], parameters,
+                                 nonlinearity)  # fmt: skip
+            a = np.concatenate([a, rest], axis=2)
+        n_a = a.shape[0]
+        batch = np.zeros((n_a, len(lengths), longest))  # column k: a⟨1⟩ … a⟨T_k⟩ at the end
+        for k, T in enumerate(lengths):
+            batch[:, k, longest - T :] = a[:, 0, :T]
+        g = np.repeat(self.g, len(lengths), axis=1)  # (n_a, K)
+        da = backpropagate_from_last_step(batch, parameters["Waa"], g, nonlinearity)
+        norms = np.hypot.reduce(da, axis=0)  # (K, longest): ‖·‖ with no overflow
+        steps = np.arange(longest)
+        own = steps >= longest - np.array(lengths)[:, None]  # (K, longest): each one's own steps
+        references = rho ** (longest - np.arange(1, longest + 1))  # holds every shorter one's
+        lines = np.concatenate([norms[own], references])
+        positive = lines[lines >= np.finfo(np.float64).tiny]  # what a log axis can show
+        reach = np.array([positive.min(), positive.max()]) if positive.size else lines[:0]
+        self.reaches[key] = reach
+        return reach
 
     def _set_colour_scale(self, nonlinearity, colour_limit):
         """Colour the hidden states on a new scale, and set the colour bar's ticks for it. Only

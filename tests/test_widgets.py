@@ -842,3 +842,23 @@ def test_the_gradient_axis_ends_at_round_decades_and_holds_every_line_at_each_le
     assert deepest >= 30  # the sweep does reach far down
     rounds = [e for e in ROUND_EXPONENTS if 1 <= e <= deepest]
     assert len(axes) <= len(rounds) + 1, sorted(axes)
+
+
+def test_notebook_04s_gradient_axis_moves_only_with_its_time_axis_whatever_the_history():
+    dashboard = VanishingDashboard()
+    controls = dashboard.controls
+    controls["rho"].value = 1.2  # the exploding side: the upper end moves too
+    lengths = [*range(2, 201, 2), 81, 99, 149]
+    seen = {}  # T_x -> (time axis, gradient axis)
+    for T_x in [*lengths, *reversed(lengths)]:  # up, then down: the same axes either way
+        controls["T_x"].value = T_x
+        axes = (dashboard.grad_ax.get_xlim(), dashboard.grad_ax.get_ylim())
+        assert seen.setdefault(T_x, axes) == axes, T_x
+        for line in dashboard.grad_ax.get_lines():  # the lines drawn still fit
+            y = np.asarray(line.get_ydata(), dtype=float)
+            assert axes[1][0] < y.min() and y.max() < axes[1][1], (T_x, line.get_label())
+    gradient_axis = {}  # time axis -> the gradient axes seen with it
+    for time_axis, y_limits in seen.values():
+        gradient_axis.setdefault(time_axis, set()).add(y_limits)
+    assert all(len(y) == 1 for y in gradient_axis.values()), gradient_axis
+    assert len(gradient_axis) >= 15  # the sweep did cross many time axes
