@@ -704,7 +704,7 @@ class VanishingDashboard(Dashboard):
         )
         self.note = widgets.HTML()
         self.colours = None  # (nonlinearity, colour limit) of the colour scale set
-        self.reaches = {}  # (ρ, nonlinearity, T_x) -> both lines' smallest and largest value
+        self.reaches = {}  # (ρ, nonlinearity, time axis end) -> the lines' smallest, largest
         dynamic = [self.state_image, self.norm_line, self.reference_line]
         extra = [self.note, *self.yours.extra]
         super().__init__(controls, figure, dynamic + self.yours.dynamic, extra)
@@ -754,8 +754,8 @@ class VanishingDashboard(Dashboard):
             self.yours.update(t, norms, *self._your_problem(a, parameters))
         else:
             self.yours.skip("is drawn for the tanh RNN only: it is the backward of a tanh cell.")
-        # The gradient's axis holds the lines of the longest sequence this time axis shows too, so
-        # that it moves with the time axis, not at other lengths (each move is a first visit)
+        # The gradient's axis holds the lines of every length this time axis shows, so that it
+        # moves with the time axis, not at other lengths (each move of it is a first visit)
         reach = self._reach(rho, nonlinearity, limit, parameters, a)
         y_limits = _round_decades(decade_limits(np.concatenate([norms, reference, reach])))
         self.grad_ax.set_xlim(0.5, limit + 0.5)
@@ -770,7 +770,7 @@ class VanishingDashboard(Dashboard):
     def _reach(self, rho, nonlinearity, limit, parameters, a):
         """The smallest and largest value, (2,), of both lines over every sequence length that
         is shown on the time axis to `limit`: the gradient's axis holds them all, so that it
-        stays put while T_x moves on one time axis (a move of it is a slower, first-visit draw).
+        stays put while T_x moves on one time axis (each move of it is a slower first visit).
         Kept for each (ρ, nonlinearity, limit): a sweep over T_x asks for the same few again.
 
         The lengths T share one run of the hidden states (the first T of the longest), and go
